@@ -1,0 +1,15 @@
+"""The base form every form uses: strips surrounding whitespace from text."""
+from flask_wtf import FlaskForm
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            if _strip not in filters:
+                unbound_field.kwargs["filters"] = [_strip, *filters]
+            return unbound_field.bind(form=form, **options)

@@ -1,0 +1,47 @@
+"""Celery tasks: thin, named wrappers over service functions, each safe to run twice."""
+from celery import shared_task
+
+from feedback_app.outbox import services as outbox
+
+
+@shared_task(name="outbox.send-email", bind=True, max_retries=5)
+def send_email(self, email_id):
+    try:
+        return outbox.send_email(email_id)
+    except Exception as error:
+        # Exponential backoff: 30 s, 1 min, 2 min… then the beat sweep keeps trying until MAX_ATTEMPTS.
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+
+
+@shared_task(name="outbox.send-pending")
+def send_pending_email():
+    for email_id in outbox.list_pending_email_ids():
+        send_email.delay(email_id)
+
+
+@shared_task(name="outbox.requeue-stale")
+def requeue_stale_email():
+    return outbox.requeue_stale_claims()
+
+
+@shared_task(name="intake.poll-mailbox")
+def poll_mailbox():
+    # Safe to run twice: each message is taken once by its identity, and moved only after its commit.
+    from feedback_app.intake import mailbox
+
+    return mailbox.poll_mailbox()
+
+
+@shared_task(name="cases.send-overdue-reminders")
+def send_overdue_reminders():
+    from feedback_app.cases.reminders import send_overdue_reminders as send
+
+    return send()
+
+
+@shared_task(name="actions.chase-overdue")
+def chase_overdue_actions():
+    # Safe to run twice: each action is chased once per due date (a ReminderSent row decides).
+    from feedback_app.actions.services import chase_overdue_actions as chase
+
+    return chase()
