@@ -1,0 +1,427 @@
+"""Read-only case queries: the filtered queue with its counts, one case's timeline, notes and related cases."""
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, case as when, exists, func, literal_column, or_, select, union
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
+
+from feedback_app.accounts.models import User
+from feedback_app.audit.models import AuditEvent
+from feedback_app.cases.models import (
+    Case,
+    CaseLink,
+    CaseNote,
+    CaseStatus,
+    Channel,
+    Reg56Topic,
+    case_services,
+    case_themes,
+)
+from feedback_app.cases.permissions import visible_cases
+from feedback_app.directory.models import Service, Theme
+from feedback_app.extensions import db
+from feedback_app.intake.models import Attachment, CaseMessage
+
+PAGE_SIZE = 50
+EXPORT_BATCH = 500
+MAX_SEARCH_LENGTH = 200
+OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.WITH_SERVICE)
+EXCLUSIONS = tuple(topic for topic in Reg56Topic if topic.is_exclusion)
+# "open" (received or with a service) is the working queue; "all" also shows merged duplicates.
+STATUS_CHOICES = ("open", *(status.value for status in CaseStatus), "all")
+UNCLASSIFIED = "none"
+SORTS = ("newest", "oldest", "respond_by")
+# Written into the SQL, not bound: the expressions must match the GIN indexes of migration 0003.
+_ENGLISH = literal_column("'english'")
+_TRUE = ("yes", "on", "true", "1")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue (and its CSV) is narrowed to; built from query parameters, safe to put back in links."""
+
+    status: str = "open"
+    theme: str = ""
+    service: str = ""
+    channel: str = ""
+    topic: str = ""
+    excluded: str = ""
+    overdue: bool = False
+    mine: bool = False
+    follow_up: bool = False
+    q: str = ""
+    sort: str = "newest"
+
+    @classmethod
+    def from_args(cls, args):
+        """A value that is not one of the choices is ignored, as if the filter were not set."""
+        def text(name):
+            return " ".join((args.get(name) or "").split())
+
+        def choice(name, allowed, default=""):
+            value = text(name)
+            return value if value in allowed else default
+
+        return cls(
+            status=choice("status", STATUS_CHOICES, "open"),
+            theme=text("theme")[:80],
+            service=text("service")[:80],
+            channel=choice("channel", [channel.value for channel in Channel]),
+            topic=choice("topic", [topic.value for topic in Reg56Topic] + [UNCLASSIFIED]),
+            excluded=choice("excluded", ("yes", "no")),
+            overdue=text("overdue").lower() in _TRUE,
+            mine=text("mine").lower() in _TRUE,
+            follow_up=text("follow_up").lower() in _TRUE,
+            q=text("q")[:MAX_SEARCH_LENGTH],
+            sort=choice("sort", SORTS, "newest"),
+        )
+
+    def to_args(self):
+        """The query parameters that give these filters back; defaults are left out of links."""
+        defaults = asdict(QueueFilters())
+        args = {}
+        for name, value in asdict(self).items():
+            if value == defaults[name]:
+                continue
+            args[name] = "yes" if value is True else value
+        return args
+
+    @property
+    def narrowed(self):
+        """True when anything beyond the default view (open cases, newest first) is asked for."""
+        return bool(set(self.to_args()) - {"sort"})
+
+
+@dataclass
+class QueuePage:
+    cases: list
+    total: int
+    page: int
+    pages: int
+    counts: dict
+    themes: list = field(default_factory=list)  # [(Theme, count)]
+    services: list = field(default_factory=list)  # [(Service, count)]
+
+    @property
+    def first_number(self):
+        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last_number(self):
+        return (self.page - 1) * PAGE_SIZE + len(self.cases)
+
+
+# --- The queue -------------------------------------------------------------------------------
+
+def overdue_condition(today):
+    """Open, past its response date, and not waiting with the clock stopped."""
+    return (
+        Case.status.in_(OPEN_STATUSES)
+        & Case.respond_by.is_not(None)
+        & (Case.respond_by < today)
+        & Case.clock_stopped_on.is_(None)
+    )
+
+
+def _excluded_condition():
+    return Case.reg56_topic.in_(EXCLUSIONS)
+
+
+def _search_condition(q):
+    """Words in the feedback or in any message of its conversation; a pasted reference finds its case."""
+    if db.engine.dialect.name == "postgresql":
+        query = func.plainto_tsquery(_ENGLISH, q)
+        hit = aliased(Case)
+        # A UNION of ids rather than ORs, so each GIN index answers its own part.
+        return Case.id.in_(union(
+            select(hit.id).where(_text_matches(hit.body, query)),
+            select(CaseMessage.case_id).where(_text_matches(CaseMessage.body, query)),
+            select(hit.id).where(hit.reference == q.upper()),
+        ))
+    # SQLite: every word somewhere in the same text, case-insensitively, as plainto_tsquery's AND would.
+    patterns = [f"%{_escape_like(word)}%" for word in q.split()]
+    return or_(
+        and_(*(Case.body.ilike(pattern, escape="\\") for pattern in patterns)),
+        exists().where(
+            CaseMessage.case_id == Case.id, *(CaseMessage.body.ilike(pattern, escape="\\") for pattern in patterns)
+        ),
+        Case.reference == q.upper(),
+    )
+
+
+def _text_matches(column, query):
+    """The expression of the GIN indexes in migration 0003, so PostgreSQL can use them."""
+    return func.to_tsvector(_ENGLISH, column).op("@@", is_comparison=True)(query)
+
+
+def _escape_like(word):
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(user, filters, today, skip=()):
+    """The WHERE of the queue for these filters; `skip` leaves out one facet, to count that facet's values."""
+    conditions = []
+    if "status" not in skip:
+        if filters.status == "open":
+            conditions.append(Case.status.in_(OPEN_STATUSES))
+        elif filters.status != "all":
+            conditions.append(Case.status == filters.status)
+        if filters.status != "all":
+            conditions.append(Case.merged_into_id.is_(None))
+    if filters.theme and "theme" not in skip:
+        conditions.append(Case.themes.any(Theme.slug == filters.theme))
+    if filters.service and "service" not in skip:
+        conditions.append(Case.services.any(Service.slug == filters.service))
+    if filters.channel and "channel" not in skip:
+        conditions.append(Case.channel == filters.channel)
+    if filters.topic and "topic" not in skip:
+        conditions.append(Case.reg56_topic.is_(None) if filters.topic == UNCLASSIFIED
+                          else Case.reg56_topic == filters.topic)
+    if filters.excluded and "excluded" not in skip:
+        excluded = _excluded_condition()
+        conditions.append(excluded if filters.excluded == "yes" else or_(Case.reg56_topic.is_(None), ~excluded))
+    if filters.overdue:
+        conditions.append(overdue_condition(today))
+    if filters.mine:
+        conditions.append(Case.assignee_id == user.id)
+    if filters.follow_up:
+        conditions.append(Case.possible_follow_up_of_id.is_not(None))
+    if filters.q:
+        conditions.append(_search_condition(filters.q))
+    return conditions
+
+
+def filtered_cases(user, filters, today, skip=()):
+    """A SELECT of the cases `user` may see that match `filters` (every query here starts from visibility)."""
+    return visible_cases(user).where(*_conditions(user, filters, today, skip))
+
+
+def _order(sort):
+    if sort == "oldest":
+        return (Case.received_on.asc(), Case.id.asc())
+    if sort == "respond_by":
+        return (Case.respond_by.is_(None), Case.respond_by.asc(), Case.received_on.asc(), Case.id.asc())
+    return (Case.received_on.desc(), Case.id.desc())
+
+
+def _with_row_details(query):
+    return query.options(selectinload(Case.themes), selectinload(Case.services), selectinload(Case.assignee))
+
+
+def list_cases(user, filters, page, *, today):
+    """One page of the queue, its total and the counts shown beside each filter: a fixed number of queries."""
+    counts = _totals(user, filters, today)
+    total = counts.pop("total")
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    cases = db.session.scalars(
+        _with_row_details(filtered_cases(user, filters, today))
+        .order_by(*_order(filters.sort))
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    counts["status"] = _status_counts(user, filters, today)
+    counts["channel"] = _grouped_counts(user, filters, today, "channel", Case.channel)
+    per_topic = _grouped_counts(user, filters, today, "topic", Case.reg56_topic)
+    counts["topic"] = {(topic or UNCLASSIFIED): number for topic, number in per_topic.items()}
+    if filters.topic or filters.excluded:  # otherwise both facets count the same cases: no second query
+        per_topic = _grouped_counts(user, filters, today, "excluded", Case.reg56_topic)
+    counts["excluded"] = {"yes": 0, "no": 0}
+    for topic, number in per_topic.items():
+        counts["excluded"]["yes" if topic in EXCLUSIONS else "no"] += number
+    return QueuePage(
+        cases=cases, total=total, page=page, pages=pages, counts=counts,
+        themes=_taxonomy_counts(user, filters, today, Theme, case_themes.c.theme_id, "theme"),
+        services=_taxonomy_counts(user, filters, today, Service, case_services.c.service_id, "service"),
+    )
+
+
+def _totals(user, filters, today):
+    """How many match, and how many of those are overdue, mine, possible follow-ups: one query.
+
+    Ticking one of those boxes only narrows, so its count is the matching cases that have it.
+    """
+    def number_where(condition):
+        return func.coalesce(func.sum(when((condition, 1), else_=0)), 0)
+
+    row = db.session.execute(
+        filtered_cases(user, filters, today).with_only_columns(
+            func.count(Case.id),
+            number_where(overdue_condition(today)),
+            number_where(Case.assignee_id == user.id),
+            number_where(Case.possible_follow_up_of_id.is_not(None)),
+        )
+    ).one()
+    return {"total": row[0], "overdue": row[1], "mine": row[2], "follow_up": row[3]}
+
+
+def _grouped_counts(user, filters, today, facet, column):
+    """Cases per value of one facet, with every other filter applied (so each count is what a click gives)."""
+    rows = db.session.execute(
+        filtered_cases(user, filters, today, skip=(facet,))
+        .with_only_columns(column.label("value"), func.count(Case.id))
+        .group_by(column)
+    )
+    return {value: number for value, number in rows}
+
+
+def _status_counts(user, filters, today):
+    # Grouped by plain expressions only: PostgreSQL will not match a SELECT and a GROUP BY whose bound
+    # parameters differ, so no CASE with literals here.
+    unmerged = Case.merged_into_id.is_(None)
+    rows = db.session.execute(
+        filtered_cases(user, filters, today, skip=("status",))
+        .with_only_columns(Case.status, unmerged, func.count(Case.id))
+        .group_by(Case.status, unmerged)
+    ).all()
+    counts = {status.value: 0 for status in CaseStatus}
+    counts["all"] = 0
+    for status, is_unmerged, number in rows:
+        counts["all"] += number
+        if is_unmerged:
+            counts[status] = counts.get(status, 0) + number
+    counts["open"] = sum(counts[status.value] for status in OPEN_STATUSES)
+    return counts
+
+
+def _taxonomy_counts(user, filters, today, model, key, facet):
+    """Active themes or services (and retired ones still in use) with their counts: one query."""
+    matching = filtered_cases(user, filters, today, skip=(facet,)).with_only_columns(Case.id)
+    per_item = (
+        select(key.label("item_id"), func.count().label("number"))
+        .where(key.table.c.case_id.in_(matching))
+        .group_by(key)
+        .subquery()
+    )
+    number = func.coalesce(per_item.c.number, 0)
+    order = (model.position, model.name) if model is Theme else (model.name,)
+    rows = db.session.execute(
+        select(model, number)
+        .outerjoin(per_item, per_item.c.item_id == model.id)
+        .where(or_(model.active.is_(True), per_item.c.number > 0))
+        .order_by(*order)
+    ).all()
+    return [(item, count) for item, count in rows]
+
+
+def iter_cases_for_export(user, filters, *, today):
+    """Every matching case, in the queue's order, fetched in batches (a few queries per batch, never per row)."""
+    query = (
+        _with_row_details(filtered_cases(user, filters, today))
+        .order_by(*_order(filters.sort))
+        .execution_options(yield_per=EXPORT_BATCH)
+    )
+    yield from db.session.scalars(query)
+
+
+# --- One case --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A message to or from the family, or an audit event, at the time it happened."""
+
+    at: datetime
+    message: CaseMessage | None = None
+    event: AuditEvent | None = None
+    actor: User | None = None
+
+    @property
+    def kind(self):
+        return "message" if self.message is not None else "event"
+
+
+def get_case_timeline(case):
+    """The conversation with the family and every audit event of `case`, oldest first (two queries)."""
+    messages = db.session.scalars(
+        select(CaseMessage).where(CaseMessage.case_id == case.id).order_by(CaseMessage.created_at, CaseMessage.id)
+    ).all()
+    events = db.session.execute(
+        select(AuditEvent, User)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.case_id == case.id)
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    ).all()
+    entries = [TimelineEntry(at=message.created_at, message=message) for message in messages]
+    entries += [TimelineEntry(at=event.occurred_at, event=event, actor=actor) for event, actor in events]
+    # A message and the event that recorded it share a moment: the message comes first.
+    return sorted(entries, key=lambda entry: (entry.at, entry.kind == "event"))
+
+
+def list_case_notes(case):
+    """Notes between colleagues, oldest first, with their authors."""
+    return db.session.scalars(
+        select(CaseNote).options(joinedload(CaseNote.author))
+        .where(CaseNote.case_id == case.id)
+        .order_by(CaseNote.created_at, CaseNote.id)
+    ).all()
+
+
+def list_case_attachments(case):
+    """The case's attachments, without their contents."""
+    return db.session.scalars(
+        select(Attachment)
+        .options(load_only(Attachment.id, Attachment.filename, Attachment.content_type, Attachment.size))
+        .where(Attachment.case_id == case.id)
+        .order_by(Attachment.id)
+    ).all()
+
+
+@dataclass
+class RelatedCases:
+    """Cases connected to one case; those `user` may not see are left out (or only counted, for pointers)."""
+
+    follow_up_of: Case | None = None
+    merged_into: Case | None = None
+    split_from: Case | None = None
+    hidden: set = field(default_factory=set)  # "follow_up_of", "merged_into", "split_from" that exist, unseen
+    merged_in: list = field(default_factory=list)
+    linked: list = field(default_factory=list)
+    split_into: list = field(default_factory=list)
+    possible_follow_ups: list = field(default_factory=list)
+
+
+def get_related_cases(user, case):
+    """Follow-up, merge, split and link neighbours of `case` that `user` may see: one query."""
+    pointers = {
+        "follow_up_of": case.possible_follow_up_of_id,
+        "merged_into": case.merged_into_id,
+        "split_from": case.split_from_id,
+    }
+    linked_ids = union(
+        select(CaseLink.linked_case_id).where(CaseLink.case_id == case.id),
+        select(CaseLink.case_id).where(CaseLink.linked_case_id == case.id),
+    )
+    rows = db.session.execute(
+        visible_cases(user)
+        .add_columns(Case.id.in_(linked_ids).label("is_linked"))
+        .where(or_(
+            Case.id.in_([case_id for case_id in pointers.values() if case_id is not None]),
+            Case.id.in_(linked_ids),
+            Case.merged_into_id == case.id,
+            Case.split_from_id == case.id,
+            Case.possible_follow_up_of_id == case.id,
+        ))
+        .order_by(Case.id)
+    ).all()
+    neighbours = [neighbour for neighbour, _ in rows]
+    linked = {neighbour.id for neighbour, is_linked in rows if is_linked}
+    by_id = {neighbour.id: neighbour for neighbour in neighbours}
+    related = RelatedCases()
+    for name, case_id in pointers.items():
+        if case_id is None:
+            continue
+        if case_id in by_id:
+            setattr(related, name, by_id[case_id])
+        else:
+            related.hidden.add(name)
+    for neighbour in neighbours:
+        if neighbour.merged_into_id == case.id:
+            related.merged_in.append(neighbour)
+        if neighbour.split_from_id == case.id:
+            related.split_into.append(neighbour)
+        if neighbour.possible_follow_up_of_id == case.id:
+            related.possible_follow_ups.append(neighbour)
+        if neighbour.id in linked:
+            related.linked.append(neighbour)
+    return related
