@@ -1,6 +1,5 @@
 """Actions on cases: record one, move it through its states, and chase the overdue ones."""
 import logging
-from datetime import date
 from functools import wraps
 
 from flask import current_app
@@ -20,7 +19,7 @@ from feedback_app.cases.models import CaseStatus, ReminderSent
 from feedback_app.cases.triage_emails import format_date, notify_new_services
 from feedback_app.cases.triage_services import bump_version
 from feedback_app.common.types import utcnow
-from feedback_app.common.working_days import add_working_days, working_days_between
+from feedback_app.common.working_days import add_working_days, council_today, working_days_between
 from feedback_app.extensions import db
 from feedback_app.outbox.services import queue_email
 
@@ -91,7 +90,7 @@ def record_action(case, *, service, description, owner_name="", owner=None, due_
     The service must be one of the case's; the Local Offer team may name another, which is then
     added to the case (its leads are told, as when a case is sent to a service).
     """
-    today = today or date.today()
+    today = today or council_today()
     description = (description or "").strip()
     owner_name = (owner_name or "").strip()
     if not may_work_action(actor, service):
@@ -154,7 +153,7 @@ def change_action_status(action, *, status, evidence=None, cancelled_reason="", 
 
     `evidence` is what has been done, as it should now read (None keeps it as it is).
     """
-    today = today or date.today()
+    today = today or council_today()
     if actor is None and not actor_label:
         raise ValueError("an action is changed by a signed-in person or a labelled actor (a partner link)")
     if actor is not None and not may_work_action(actor, action.service):
@@ -210,7 +209,7 @@ def chase_overdue_actions(today=None):
     inserted with the emails in a SAVEPOINT, and its unique constraint refuses a second one. A new
     due date is a new deadline, so it is chased again when it passes.
     """
-    today = today or date.today()
+    today = today or council_today()
     actions = list_overdue_actions(today)
     already = _already_chased(actions)
     chased = 0

@@ -1,6 +1,4 @@
 """Staff pages for a case's actions: record one, update it, and send or revoke partner links."""
-from datetime import datetime
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -35,11 +33,11 @@ from feedback_app.actions.services import (
     record_action,
     update_action_status,
 )
-from feedback_app.cases.display import COUNCIL_TIME_ZONE, govuk_date, govuk_datetime
+from feedback_app.cases.display import govuk_date, govuk_datetime
 from feedback_app.cases.permissions import get_visible_case
 from feedback_app.common.auth import staff_required
 from feedback_app.common.types import utcnow
-from feedback_app.common.working_days import add_working_days
+from feedback_app.common.working_days import COUNCIL_TIME_ZONE, add_working_days, council_today
 from feedback_app.directory.models import Service
 from feedback_app.extensions import db
 
@@ -58,11 +56,6 @@ EVENT_WORDS = {
     "partner_link.viewed": "The partner opened the link",
     "partner_link.refused": "Someone used an expired or revoked link",
 }
-
-
-def council_today():
-    """Due dates are council calendar days, whatever the server's time zone."""
-    return datetime.now(COUNCIL_TIME_ZONE).date()
 
 
 # --- Shown on every page that lists actions, the case page included --------------------------

@@ -1,12 +1,10 @@
 """Plain English for the queue, the case page and the export: dates, tags, filter options, audit events."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from feedback_app.cases.models import CaseStatus, Channel, ClockStopReason, Reg56Topic, ReplyPreference, SubmitterRole
 from feedback_app.cases.queries import OPEN_STATUSES, UNCLASSIFIED
-from feedback_app.common.working_days import working_days_between
+from feedback_app.common.working_days import COUNCIL_TIME_ZONE, working_days_between
 
-COUNCIL_TIME_ZONE = ZoneInfo("Europe/London")
 SUMMARY_LENGTH = 100
 
 STATUS_TAG_CLASSES = {

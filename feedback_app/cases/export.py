@@ -4,26 +4,19 @@ import io
 
 from feedback_app.cases.display import is_overdue
 from feedback_app.cases.models import CaseStatus, Channel, Reg56Topic, ReplyPreference, SubmitterRole
+from feedback_app.common.spreadsheets import neutralise
 
 HEADER = [
     "Reference", "Received on", "Channel", "Who gave it", "Topic", "Themes", "Services", "Status",
     "Respond by", "Overdue", "Feedback",
 ]
 CONTACT_HEADER = ["Name", "Email", "Phone", "On behalf of", "Reply wanted"]
-# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel reads a UTF-8 file as UTF-8 only when it starts with a byte order mark.
 BOM = "\ufeff"
 
 
 def csv_filename(today):
     return f"cases-{today.isoformat()}.csv"
-
-
-def neutralise(value):
-    """Text a spreadsheet shows as text: a leading apostrophe before anything it would run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def case_row(case, *, today, with_contact):

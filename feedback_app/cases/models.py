@@ -32,6 +32,10 @@ class CaseStatus(LabelledEnum):
         return {"received": "Received", "with_service": "With service", "resolved": "Resolved", "closed": "Closed"}
 
 
+# Cases still being worked: their clocks run, they can go overdue, they can be merged into.
+OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.WITH_SERVICE)
+
+
 class Channel(LabelledEnum):
     WEB = "web"
     DIRECTORY_PAGE = "directory_page"

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 from feedback_app.accounts.models import User
 from feedback_app.audit.models import AuditEvent
 from feedback_app.cases.models import (
+    OPEN_STATUSES,
     Case,
     CaseLink,
     CaseNote,
@@ -26,7 +27,6 @@ from feedback_app.intake.models import Attachment, CaseMessage
 PAGE_SIZE = 50
 EXPORT_BATCH = 500
 MAX_SEARCH_LENGTH = 200
-OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.WITH_SERVICE)
 EXCLUSIONS = tuple(topic for topic in Reg56Topic if topic.is_exclusion)
 # "open" (received or with a service) is the working queue; "all" also shows merged duplicates.
 STATUS_CHOICES = ("open", *(status.value for status in CaseStatus), "all")

@@ -1,6 +1,5 @@
 """Overdue reminders and escalations: each sent once per case, step and deadline."""
 import logging
-from datetime import date
 
 from flask import current_app
 from sqlalchemy import exists, or_, select
@@ -8,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from feedback_app.audit.services import record_event
-from feedback_app.cases.models import Case, CaseStatus, ReminderSent
-from feedback_app.common.working_days import working_days_between
+from feedback_app.cases.models import OPEN_STATUSES, Case, ReminderSent
+from feedback_app.common.working_days import council_today, working_days_between
 from feedback_app.directory.models import Service
 from feedback_app.extensions import db
 from feedback_app.intake.models import CaseMessage, MessageDirection
@@ -21,7 +20,6 @@ ACKNOWLEDGE = "acknowledge"
 RESPOND = "respond"
 ESCALATE = "escalate"
 STEPS = (ACKNOWLEDGE, RESPOND, ESCALATE)
-OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.WITH_SERVICE)
 
 
 def send_overdue_reminders(today=None):
@@ -31,7 +29,7 @@ def send_overdue_reminders(today=None):
     SAVEPOINT, and the unique (case, step, due date) constraint makes the second insert fail, which
     rolls back that case's emails only.
     """
-    today = today or date.today()
+    today = today or council_today()
     sent = dict.fromkeys(STEPS, 0)
     candidates = db.session.execute(_overdue_cases(today)).all()
     already_sent = _reminders_already_sent([case.id for case, _ in candidates])

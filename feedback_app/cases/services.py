@@ -1,11 +1,10 @@
 """Opening cases: a reference at once, deadlines in working days, an audit event."""
-from datetime import date
 
 from flask import current_app
 
 from feedback_app.audit.services import record_event
 from feedback_app.cases.models import Case, CaseStatus
-from feedback_app.common.working_days import add_working_days
+from feedback_app.common.working_days import add_working_days, council_today
 from feedback_app.extensions import db
 
 
@@ -20,7 +19,7 @@ def open_case(*, channel, received_on=None, themes=(), actor=None, actor_label="
     The reference comes from the primary key, so concurrent submissions never collide and no
     counter row is locked; a rolled-back submission leaves a harmless gap.
     """
-    received_on = received_on or date.today()
+    received_on = received_on or council_today()
     case = Case(channel=channel, received_on=received_on, status=CaseStatus.RECEIVED, **fields)
     case.themes = list(themes)
     set_deadlines(case)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import load_only, selectinload
 
-from feedback_app.cases.models import Case, CaseStatus
+from feedback_app.cases.models import OPEN_STATUSES, Case
 from feedback_app.extensions import db
 
 MAX_CANDIDATES = 500
@@ -16,7 +16,6 @@ MIN_SCORE = 0.2
 # Small on purpose: together they stay under MIN_SCORE, so unrelated text is never suggested.
 SAME_CONTACT_BOOST = 0.1
 SHARED_THEMES_BOOST = 0.05
-OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.WITH_SERVICE)
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 STOPWORDS = frozenset(

@@ -1,5 +1,4 @@
 """Case work on one case: classify, route, the clock, notes, replies, resolve, close and re-open."""
-from datetime import date
 from functools import wraps
 
 from flask import current_app
@@ -8,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from feedback_app.accounts.models import Role
 from feedback_app.audit.services import record_event
 from feedback_app.cases.models import (
+    OPEN_STATUSES,
     CaseNote,
     CaseStatus,
     ClockStop,
@@ -23,12 +23,11 @@ from feedback_app.cases.triage_emails import (
     sender_name,
 )
 from feedback_app.common.types import utcnow
-from feedback_app.common.working_days import add_working_days, working_days_between
+from feedback_app.common.working_days import add_working_days, council_today, working_days_between
 from feedback_app.extensions import db
 from feedback_app.intake.models import CaseMessage, MessageDirection
 
 STALE = "Someone else changed this case while you were working on it. Check the latest details and try again."
-OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.WITH_SERVICE)
 # Means "leave the assignee as it is" (None means "no one").
 KEEP = object()
 
@@ -44,7 +43,7 @@ class CaseWorkError(Exception):
 # --- Shared by every change ------------------------------------------------------------------
 
 def today():
-    return date.today()
+    return council_today()
 
 
 def check_version(case, expected_version):

@@ -1,6 +1,4 @@
 """The queue, the case page and the queue's CSV export."""
-from datetime import datetime
-
 from flask import Response, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
@@ -20,11 +18,8 @@ from feedback_app.cases.queries import (
 )
 from feedback_app.actions.queries import list_case_actions
 from feedback_app.common.auth import staff_required
-
-
-def council_today():
-    """Deadlines are council calendar days, whatever the server's time zone."""
-    return datetime.now(display.COUNCIL_TIME_ZONE).date()
+from feedback_app.common.pagination import page_number, pagination
+from feedback_app.common.working_days import council_today
 
 
 @bp.context_processor
@@ -42,7 +37,7 @@ def _display_helpers():
 def queue():
     filters = QueueFilters.from_args(request.args)
     today = council_today()
-    result = list_cases(current_user, filters, _page_number(request.args.get("page")), today=today)
+    result = list_cases(current_user, filters, page_number(request.args.get("page")), today=today)
     args = filters.to_args()
     return render_template(
         "cases/queue.html",
@@ -50,7 +45,8 @@ def queue():
         result=result,
         today=today,
         options=display.filter_options(filters, result),
-        pagination=_pagination(result, args),
+        pagination=pagination(
+            result, lambda number: url_for("cases.queue", **args, **({"page": number} if number > 1 else {}))),
         export_url=url_for("cases.export", **args),
         clear_url=url_for("cases.queue"),
         may_triage=may_triage(current_user),
@@ -106,32 +102,3 @@ def show(reference):
         person=display.person,
         queue_url=url_for("cases.queue"),
     )
-
-
-def _page_number(value):
-    try:
-        return max(1, int(value or 1))
-    except ValueError:
-        return 1
-
-
-def _pagination(result, args):
-    """govukPagination's parameters: every page near this one, ellipses for the rest, filters kept."""
-    if result.pages <= 1:
-        return None
-
-    def href(number):
-        return url_for("cases.queue", **args, **({"page": number} if number > 1 else {}))
-
-    shown = sorted({1, result.pages, *range(max(1, result.page - 2), min(result.pages, result.page + 2) + 1)})
-    items, previous = [], 0
-    for number in shown:
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": href(number), "current": number == result.page})
-        previous = number
-    return {
-        "items": items,
-        "previous": {"href": href(result.page - 1)} if result.page > 1 else None,
-        "next": {"href": href(result.page + 1)} if result.page < result.pages else None,
-    }

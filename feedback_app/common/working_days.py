@@ -1,8 +1,17 @@
 """The one place that counts working days: weekends and England & Wales bank holidays excluded."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
+
+# Deadlines are council calendar days, whatever the server's clock zone.
+COUNCIL_TIME_ZONE = ZoneInfo("Europe/London")
+
+
+def council_today() -> date:
+    """Today in England: deadlines run from this date."""
+    return datetime.now(COUNCIL_TIME_ZONE).date()
 
 
 @lru_cache(maxsize=64)

@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -16,6 +15,7 @@ from feedback_app.cases.models import Case, CaseStatus, Channel, ReplyPreference
 from feedback_app.cases.services import open_case
 from feedback_app.cases.triage_services import reopen_case
 from feedback_app.common.types import utcnow
+from feedback_app.common.working_days import COUNCIL_TIME_ZONE
 from feedback_app.extensions import db
 from feedback_app.intake.acknowledgements import queue_acknowledgement
 from feedback_app.intake.email_parsing import MessageKind, parse_message
@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 DUPLICATE = "duplicate"  # not an InboundOutcome: a duplicate records nothing new
 ACTOR_LABEL = "email"
-LOCAL_TIMEZONE = ZoneInfo("Europe/London")  # deadlines count from the council's calendar day
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_ATTACHMENTS = 10
 DEFAULT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
@@ -452,7 +451,7 @@ def _same_address(first, second):
 
 
 def _local_date(moment: datetime):
-    return moment.astimezone(LOCAL_TIMEZONE).date()
+    return moment.astimezone(COUNCIL_TIME_ZONE)  # deadlines count from the council's day.date()
 
 
 def _clean(value):

@@ -1,12 +1,12 @@
 """Email intake views: held and unreadable messages for the team, one message, its attachments, release."""
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from feedback_app.common.auth import team_required
 from feedback_app.common.safe_html import sanitise_html
+from feedback_app.common.working_days import COUNCIL_TIME_ZONE
 from feedback_app.intake import bp
 from feedback_app.intake.email_queries import (
     HELD_PAGE_OUTCOMES,
@@ -19,7 +19,6 @@ from feedback_app.intake.email_queries import (
 from feedback_app.intake.email_services import RELEASABLE_OUTCOMES, ReleaseRefused, release_held_email
 from feedback_app.intake.models import InboundOutcome
 
-LOCAL_TIMEZONE = ZoneInfo("Europe/London")
 # Even sanitised, a message's HTML gets no way to fetch or run anything on the team's page.
 EMAIL_PAGE_CSP = "img-src 'self'; media-src 'none'; object-src 'none'; frame-src 'none'; form-action 'self'"
 
@@ -100,7 +99,7 @@ def outcome_label(outcome):
 
 
 def format_time(moment):
-    local = moment.astimezone(LOCAL_TIMEZONE)
+    local = moment.astimezone(COUNCIL_TIME_ZONE)
     return f"{local:%-d %B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
 
 

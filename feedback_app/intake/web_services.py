@@ -1,17 +1,14 @@
 """Web and staff intake: feedback becomes a case in one transaction, with its acknowledgement queued."""
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import select
 
 from feedback_app.audit.services import record_event
 from feedback_app.cases.models import Channel, Reg56Topic
 from feedback_app.cases.services import open_case
+from feedback_app.common.working_days import council_today
 from feedback_app.directory.models import Theme, ThemeFacet
 from feedback_app.extensions import db
 from feedback_app.intake.acknowledgements import queue_acknowledgement
 
-COUNCIL_TIME_ZONE = ZoneInfo("Europe/London")
 SIGNPOSTED_REASON = "Signposted to the complaints and casework route at submission"
 # Staff choosing an exclusion at entry: recorded, counted and closed; triage can re-open it.
 STAFF_EXCLUDED_REASONS = {
@@ -20,11 +17,6 @@ STAFF_EXCLUDED_REASONS = {
     Reg56Topic.NOT_LOCAL_OFFER: "Not about the Local Offer",
 }
 DIRECTORY_ACCURACY_THEME = "directory_accuracy"
-
-
-def council_today():
-    """Today in England, whatever the server's clock zone: deadlines run from this date."""
-    return datetime.now(COUNCIL_TIME_ZONE).date()
 
 
 def submit_feedback(*, body, reg56_topic, submitter_role, reply_preference, consent_publish, on_behalf_of="",

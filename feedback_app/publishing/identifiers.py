@@ -12,6 +12,7 @@ import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from feedback_app.common.working_days import council_today
 from feedback_app.directory.models import Service
 from feedback_app.extensions import db
 
@@ -308,7 +309,7 @@ def find_known_phones(text, phones):
 
 def check_text(text, known=KnownDetails(), today=None):
     """[(kind, start, end)] for one text, overlaps resolved in favour of the more specific kind."""
-    today = today or date.today()
+    today = today or council_today()
     candidates = []
 
     def add(kind, spans):

@@ -3,6 +3,7 @@ import csv
 import io
 
 from feedback_app.cases.models import Reg56Topic
+from feedback_app.common.spreadsheets import neutralise
 from feedback_app.publishing.feed import rfc3339
 from feedback_app.publishing.queries import MAX_PER_PAGE, PUBLIC_PAGE_SIZE
 
@@ -11,8 +12,6 @@ CSV_HEADER = [
     "regulation_56_topic_label", "reporting_year", "reporting_year_label", "comments", "actions",
     "published_at", "updated_at",
 ]
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def entry_json(entry, url):
@@ -34,11 +33,6 @@ def entry_json(entry, url):
     }
 
 
-def safe_cell(value):
-    """Text a spreadsheet shows as text: a leading apostrophe before anything it would run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 def csv_row(entry, url):
     row = [
@@ -48,7 +42,7 @@ def csv_row(entry, url):
         "; ".join(f"{action.description} ({action.status_label})" for action in entry.actions),
         rfc3339(entry.published_at), rfc3339(entry.updated_at),
     ]
-    return [safe_cell(cell) for cell in row]
+    return [neutralise(cell) for cell in row]
 
 
 def csv_chunks(entries, entry_url, chunk_size=16_384):

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 from flask import Response, abort, current_app, jsonify, render_template, request, stream_with_context, url_for
 
+from feedback_app.common.pagination import page_number, pagination
 from feedback_app.publishing import bp
 from feedback_app.publishing.feed import MEDIA_TYPE, build_feed
 from feedback_app.publishing.forms import VoteForm
@@ -180,30 +181,3 @@ def _private(body, status=200):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-# --- Shared -----------------------------------------------------------------------------------
-
-def page_number(value):
-    try:
-        return max(1, int(value or 1))
-    except ValueError:
-        return 1
-
-
-def pagination(page, href):
-    """govukPagination's parameters (every page near this one, ellipses for the rest), or None for one page."""
-    if page.pages <= 1:
-        return None
-    shown = sorted({1, page.pages, *range(max(1, page.page - 2), min(page.pages, page.page + 2) + 1)})
-    items, previous = [], 0
-    for number in shown:
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": href(number), "current": number == page.page})
-        previous = number
-    return {
-        "items": items,
-        "previous": {"href": href(page.page - 1)} if page.page > 1 else None,
-        "next": {"href": href(page.page + 1)} if page.page < page.pages else None,
-    }

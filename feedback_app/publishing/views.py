@@ -10,6 +10,7 @@ from feedback_app.actions.models import ActionStatus
 from feedback_app.cases.display import COUNCIL_TIME_ZONE, govuk_date, govuk_datetime
 from feedback_app.cases.models import Reg56Topic
 from feedback_app.common.auth import team_required
+from feedback_app.common.pagination import page_number, pagination
 from feedback_app.publishing import bp
 from feedback_app.publishing.forms import (
     EntryForm,
@@ -23,7 +24,6 @@ from feedback_app.publishing.forms import (
 )
 from feedback_app.publishing.identifiers import KIND_LABELS
 from feedback_app.publishing.models import EntryStatus
-from feedback_app.publishing.public_views import page_number, pagination
 from feedback_app.publishing.queries import (
     count_answers,
     count_entries_by_status,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from feedback_app.accounts.models import Role
-from feedback_app.cases.export import neutralise
+from feedback_app.common.spreadsheets import neutralise
 from feedback_app.cases.models import CaseStatus, Channel, Reg56Topic
 from feedback_app.extensions import db
 from tests.factories import make_case, make_service, make_theme, make_user
