@@ -5,10 +5,10 @@ from importlib import import_module
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import INSTANCE_DIR, config_from_environment
+from config import BASE_DIR, INSTANCE_DIR, config_from_environment
 from feedback_app.extensions import celery_init_app, csrf, db, limiter, login_manager, migrate
 
-MIGRATIONS_DIR = str(INSTANCE_DIR.parent / "migrations")
+MIGRATIONS_DIR = str(BASE_DIR / "migrations")
 
 
 def create_app(config_class=None):

@@ -69,7 +69,9 @@ def _app(suite_config):
     with app.app_context():
         _drop_everything()
         upgrade()  # the schema the migrations build, not create_all: they are what production runs
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # closed now, not whenever the garbage collector finds the pool
 
 
 @pytest.fixture

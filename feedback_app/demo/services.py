@@ -1,6 +1,6 @@
 """A realistic demo council: services, themes, a user for each role, cases from sample feedback."""
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -10,7 +10,9 @@ from feedback_app.accounts.services import create_user
 from feedback_app.cases.models import Channel, Reg56Topic, SubmitterRole
 from feedback_app.cases.services import open_case
 from feedback_app.directory.models import Service, Theme
+from feedback_app.common.working_days import council_today
 from feedback_app.demo.taxonomy import SERVICES, THEMES
+from feedback_app.demo.workflow import seed_demo_workflow
 from feedback_app.extensions import db
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -46,7 +48,9 @@ def seed_demo_data(today=None):
         user = create_user(email, DEMO_PASSWORD, role, name=name)
         user.services = [services[slug] for slug in service_slugs]
     db.session.commit()
-    seed_sample_cases(today or date.today())
+    today = today or council_today()
+    seed_sample_cases(today)
+    seed_demo_workflow(today, team_email="team@demo.example", approver_email="admin@demo.example")
     return True
 
 
@@ -75,6 +79,3 @@ def _demo_exclusion_reason(topic):
         Reg56Topic.INDIVIDUAL_CASE: "About one child's own support: signposted to the complaints route.",
         Reg56Topic.VEXATIOUS: "Spam advertising, not feedback.",
     }.get(topic, "")
-
-
-
