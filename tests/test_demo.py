@@ -15,11 +15,12 @@ def test_the_demo_council_shows_every_stage_and_seeds_once(app, client, auth):
     assert statuses[CaseStatus.CLOSED] == 2  # the exclusions, each with its reason
     assert db.session.scalar(select(func.count()).select_from(Action)) == 2
     entries = {entry.title: entry.status for entry in db.session.scalars(select(Entry))}
-    assert EntryStatus.PUBLISHED in entries.values() and EntryStatus.DRAFT in entries.values()
+    assert sorted(entries.values()) == sorted([EntryStatus.PUBLISHED, EntryStatus.DRAFT, EntryStatus.WITHDRAWN])
 
-    assert "Plain English on the EHC needs assessment pages" in client.get("/you-said-we-did").get_data(as_text=True)
+    public = client.get("/you-said-we-did").get_data(as_text=True)
+    assert "Plain English on the EHC needs assessment pages" in public and "CAMHS" not in public
     auth.sign_in("lead@demo.example", DEMO_PASSWORD)
     assert client.get("/cases").status_code == 200
 
     assert seed_demo_data() is False
-    assert db.session.scalar(select(func.count()).select_from(Entry)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == 3

@@ -19,6 +19,7 @@ from feedback_app.publishing.services import (
     create_entry,
     override_finding,
     submit_for_approval,
+    withdraw_entry,
 )
 
 SERVICE_FOR_THEME = {theme: slug for slug, _, themes in SERVICES for theme in themes}
@@ -61,6 +62,17 @@ def seed_demo_workflow(today, *, team_email, approver_email):
         cases=[jargon, forum], actions=[plain_english], is_paraphrase=True,
     ))
     _publish(published, author=team, approver=approver)
+    camhs = _case(by_start, "The CAMHS page still lists a drop-in clinic")
+    withdrawn = create_entry(author=team, content=EntryContent(
+        title="The CAMHS drop-in clinic",
+        you_said="You told us the CAMHS page listed a drop-in clinic that has closed.",
+        we_did="We removed the clinic from the page.",
+        theme=themes["directory_accuracy"], reg56_topic="content_quality", reporting_year=year,
+        cases=[camhs], is_paraphrase=True,
+    ))
+    _publish(withdrawn, author=team, approver=approver)
+    withdraw_entry(withdrawn, actor=approver,
+                   reason="The health service reopened the clinic in a new place: the entry will be rewritten.")
     create_entry(author=team, content=EntryContent(
         title="Short breaks for older children",
         you_said="Parents told us there are no short breaks listed for children over 12 in the Forest area.",
