@@ -24,3 +24,10 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def database_text(value) -> str:
+    """Text the database accepts: PostgreSQL refuses NUL, and lone surrogates cannot be encoded."""
+    if not value:
+        return ""
+    return str(value).replace("\x00", "").encode("utf-8", "replace").decode("utf-8")

@@ -1,7 +1,6 @@
 """Email intake: each inbound message recorded once, with its case, thread or reason, in one transaction."""
 import hashlib
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
@@ -14,11 +13,21 @@ from feedback_app.audit.services import record_event
 from feedback_app.cases.models import Case, CaseStatus, Channel, ReplyPreference, SubmitterRole
 from feedback_app.cases.services import open_case
 from feedback_app.cases.triage_services import reopen_case
-from feedback_app.common.types import utcnow
+from feedback_app.common.types import database_text, utcnow
 from feedback_app.common.working_days import COUNCIL_TIME_ZONE
 from feedback_app.extensions import db
 from feedback_app.intake.acknowledgements import queue_acknowledgement
 from feedback_app.intake.email_parsing import MessageKind, parse_message
+from feedback_app.intake.email_threading import (
+    ack_references,
+    case_from_headers,
+    case_from_subject,
+    case_named_by_someone_else,
+    family_answers_resolved_case,
+    is_address,
+    same_address,
+    thread_id,
+)
 from feedback_app.intake.models import (
     Attachment,
     CaseMessage,
@@ -32,15 +41,9 @@ log = logging.getLogger(__name__)
 
 DUPLICATE = "duplicate"  # not an InboundOutcome: a duplicate records nothing new
 ACTOR_LABEL = "email"
-DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_ATTACHMENTS = 10
-DEFAULT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 # What the team may turn into a case by hand. Bounces are ours coming back, never feedback.
 RELEASABLE_OUTCOMES = (InboundOutcome.HELD, InboundOutcome.IGNORED, InboundOutcome.UNPARSEABLE)
-MAX_THREAD_REFERENCES = 20
 
-_ADDRESS = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\.[^@\s<>()\[\]\\,;:\"]+$")
-_MESSAGE_ID = re.compile(r"^[^\s<>]{1,250}$")
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,8 @@ def ingest_email(raw, *, source="imap", received_at=None):
     try:
         parsed = parse_message(
             raw,
-            max_attachment_bytes=config.get("INTAKE_MAX_ATTACHMENT_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES),
-            max_attachments=config.get("INTAKE_MAX_ATTACHMENTS", DEFAULT_MAX_ATTACHMENTS),
+            max_attachment_bytes=config["INTAKE_MAX_ATTACHMENT_BYTES"],
+            max_attachments=config["INTAKE_MAX_ATTACHMENTS"],
             reference_prefix=config["CASE_REFERENCE_PREFIX"],
         )
     except Exception as error:  # the parser promises never to raise; if it does, the message is still kept
@@ -121,7 +124,7 @@ def release_held_email(inbound_id, actor):
     inbound = db.session.execute(
         select(InboundEmail).where(InboundEmail.id == inbound_id).execution_options(populate_existing=True)
     ).scalar_one()
-    contact = inbound.from_address if _is_address(inbound.from_address) else ""
+    contact = inbound.from_address if is_address(inbound.from_address) else ""
     case = open_case(
         channel=Channel.EMAIL,
         received_on=_local_date(inbound.received_at),
@@ -139,7 +142,7 @@ def release_held_email(inbound_id, actor):
     # An auto-responder is never acknowledged, even on release: two robots would answer each other.
     if inbound.kind != MessageKind.AUTO_REPLY and _may_acknowledge(contact):
         queue_acknowledgement(
-            case, in_reply_to=_thread_id(inbound.message_id), references=_ack_references([], inbound.message_id)
+            case, in_reply_to=thread_id(inbound.message_id), references=ack_references([], inbound.message_id)
         )
     record_event(
         "inbound_email.released", subject=inbound, case=case, actor=actor,
@@ -163,13 +166,13 @@ def _record(parsed, raw, identity, source, received_at):
         kind=str(parsed.kind),
         outcome=InboundOutcome.UNPARSEABLE,  # replaced below, in the same transaction
         reason="",
-        text=_clean(parsed.text),
-        html=_clean(parsed.html) if parsed.html is not None else None,
+        text=database_text(parsed.text),
+        html=database_text(parsed.html) if parsed.html is not None else None,
         raw=raw,
     )
     db.session.add(inbound)
     db.session.flush()  # claims the identity first: a concurrent twin waits here, then fails
-    notes = [f"Attachment left out: {_clean(reason)}" for reason in parsed.dropped_attachments or ()]
+    notes = [f"Attachment left out: {database_text(reason)}" for reason in parsed.dropped_attachments or ()]
     case, outcome, reason = _decide(parsed, inbound, raw, notes)
     inbound.outcome = outcome
     inbound.reason = " ".join([reason, *notes]).strip()
@@ -189,8 +192,8 @@ def _record(parsed, raw, identity, source, received_at):
         if outcome != InboundOutcome.JOINED_CASE and _may_acknowledge(inbound.from_address):
             queue_acknowledgement(
                 case,
-                in_reply_to=_thread_id(parsed.message_id),
-                references=_ack_references(parsed.references, parsed.message_id),
+                in_reply_to=thread_id(parsed.message_id),
+                references=ack_references(parsed.references, parsed.message_id),
             )
     record_event(
         f"inbound_email.{outcome}",
@@ -206,7 +209,7 @@ def _record(parsed, raw, identity, source, received_at):
 def _decide(parsed, inbound, raw, notes):
     """(case or None, outcome, reason) for a parsed message; creates or finds the case."""
     kind = parsed.kind
-    why = _clean(parsed.kind_reason).strip().rstrip(".")
+    why = database_text(parsed.kind_reason).strip().rstrip(".")
     if kind == MessageKind.UNPARSEABLE:
         return None, InboundOutcome.UNPARSEABLE, f"{why or 'Could not be read'}. Kept as received for the team."
     if kind == MessageKind.AUTO_REPLY:
@@ -218,7 +221,7 @@ def _decide(parsed, inbound, raw, notes):
     if kind in (MessageKind.SPAM, MessageKind.BULK):
         label = "Suspected spam" if kind == MessageKind.SPAM else "Bulk or list mail"
         return None, InboundOutcome.HELD, f"{why or label}: held for the team to release or leave."
-    limit = current_app.config.get("INTAKE_MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES)
+    limit = current_app.config["INTAKE_MAX_MESSAGE_BYTES"]
     if len(raw) > limit:
         return None, InboundOutcome.HELD, (
             f"Message too large ({_megabytes(len(raw))}, the limit is {_megabytes(limit)}): "
@@ -229,23 +232,23 @@ def _decide(parsed, inbound, raw, notes):
 
 def _thread_or_open(parsed, inbound, notes):
     sender = inbound.from_address
-    case, how = _case_from_headers(parsed, sender)
+    case, how = case_from_headers(parsed, sender)
     if case is None:
-        case, how = _case_from_subject(parsed, sender)
+        case, how = case_from_subject(parsed, sender)
     if case is not None:
         reason = f"Added to {case.reference} ({how})."
         record_event("case.message_received", subject=case, case=case, actor_label=ACTOR_LABEL,
                      after={"channel": str(Channel.EMAIL)})
-        if _family_answers_resolved_case(case, sender):
+        if family_answers_resolved_case(case, sender):
             reopen_case(case, reason="The family replied to the response", actor_label="family", commit_now=False)
             reason += " The case was resolved, so it is open again with new deadlines."
         elif case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
             reason += f" That case is {CaseStatus(case.status).label.lower()}: triage decides whether to re-open it."
         return case, InboundOutcome.JOINED_CASE, reason
 
-    follow_up_of = _case_named_by_someone_else(parsed, sender)
-    contact = sender if _is_address(sender) else ""
-    body = _clean(parsed.text)
+    follow_up_of = case_named_by_someone_else(parsed, sender)
+    contact = sender if is_address(sender) else ""
+    body = database_text(parsed.text)
     flags = []
     if follow_up_of is not None:
         flags.append(f"Possible follow-up of {follow_up_of.reference}: "
@@ -272,63 +275,6 @@ def _thread_or_open(parsed, inbound, notes):
     if follow_up_of is not None:
         return case, InboundOutcome.POSSIBLE_FOLLOW_UP, flags[0]
     return case, InboundOutcome.NEW_CASE, ""
-
-
-def _family_answers_resolved_case(case, sender):
-    """Only the family's own reply re-opens a resolved case; anyone else's waits for triage."""
-    return (case.status == CaseStatus.RESOLVED and case.merged_into_id is None
-            and _same_address(sender, case.contact_email))
-
-
-def _case_from_headers(parsed, sender):
-    """The case of a message we sent or received that this one answers, safest first."""
-    ids = _thread_ids(parsed)
-    if not ids:
-        return None, ""
-    # Our own Message-IDs carry an unguessable token: whoever quotes one received our email.
-    sent = {email.message_id: email for email in db.session.scalars(
-        select(OutboundEmail).where(OutboundEmail.message_id.in_(ids), OutboundEmail.case_id.is_not(None)))}
-    for message_id in ids:
-        if message_id in sent:
-            case = db.session.get(Case, sent[message_id].case_id)
-            how = "a reply to our email"
-            if not _same_address(sender, case.contact_email):
-                how += ", from an address other than the case's contact"
-            return case, how
-    # A family's own Message-ID is known to everyone they copied in: the sender must match too.
-    received = db.session.scalars(
-        select(InboundEmail).where(InboundEmail.message_id.in_(ids), InboundEmail.case_id.is_not(None)))
-    by_id = {}
-    for email in received:
-        by_id.setdefault(email.message_id, email)
-    for message_id in ids:
-        earlier = by_id.get(message_id)
-        if earlier is not None and (_same_address(sender, earlier.case.contact_email)
-                                    or _same_address(sender, earlier.from_address)):
-            return earlier.case, "a reply in the same email thread"
-    return None, ""
-
-
-def _case_from_subject(parsed, sender):
-    for case in _cases_named(parsed):
-        if _same_address(sender, case.contact_email):
-            return case, "its reference is in the subject and the sender is the case's contact"
-    return None, ""
-
-
-def _case_named_by_someone_else(parsed, sender):
-    for case in _cases_named(parsed):
-        if not _same_address(sender, case.contact_email):
-            return case
-    return None
-
-
-def _cases_named(parsed):
-    references = [ref for ref in parsed.case_references or () if len(ref) <= 30][:5]
-    if not references:
-        return []
-    found = {case.reference: case for case in db.session.scalars(select(Case).where(Case.reference.in_(references)))}
-    return [found[ref] for ref in references if ref in found]
 
 
 def _link_bounce(parsed, inbound):
@@ -403,7 +349,7 @@ def _find_by_identity(identity):
 
 def _identity(identity, raw):
     """The parser's identity, kept within the column: an over-long Message-ID becomes its digest."""
-    identity = _clean(identity).strip()
+    identity = database_text(identity).strip()
     if not identity:
         return "sha256:" + hashlib.sha256(raw).hexdigest()
     if len(identity) > 300:
@@ -411,58 +357,23 @@ def _identity(identity, raw):
     return identity
 
 
-def _thread_ids(parsed):
-    candidates = [parsed.in_reply_to, *reversed(list(parsed.references or ())[-MAX_THREAD_REFERENCES:])]
-    ids = []
-    for candidate in candidates:
-        candidate = _clean(candidate).strip()
-        if candidate and _MESSAGE_ID.match(candidate) and candidate not in ids:
-            ids.append(candidate)
-    return ids
-
-
-def _thread_id(message_id):
-    message_id = _clean(message_id).strip()
-    return message_id if _MESSAGE_ID.match(message_id) else ""
-
-
-def _ack_references(references, message_id):
-    ids = [_thread_id(ref) for ref in list(references or ())[-MAX_THREAD_REFERENCES:]] + [_thread_id(message_id)]
-    return [ref for ref in dict.fromkeys(ids) if ref]
-
-
 def _may_acknowledge(address):
-    return _is_address(address) and not _is_our_address(address)
+    return is_address(address) and not _is_our_address(address)
 
 
 def _is_our_address(address):
     """Mail from our own mailbox is never acknowledged: it would answer itself forever."""
     config = current_app.config
     ours = {parseaddr(config.get("MAIL_FROM", ""))[1], config.get("CONTACT_EMAIL", "")}
-    return any(_same_address(address, own) for own in ours if own)
-
-
-def _is_address(address):
-    return bool(address) and len(address) <= 254 and bool(_ADDRESS.match(address))
-
-
-def _same_address(first, second):
-    return bool(first) and bool(second) and first.strip().casefold() == second.strip().casefold()
+    return any(same_address(address, own) for own in ours if own)
 
 
 def _local_date(moment: datetime):
-    return moment.astimezone(COUNCIL_TIME_ZONE)  # deadlines count from the council's day.date()
-
-
-def _clean(value):
-    """Text the database accepts: PostgreSQL refuses NUL, and lone surrogates cannot be encoded."""
-    if not value:
-        return ""
-    return str(value).replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return moment.astimezone(COUNCIL_TIME_ZONE).date()  # deadlines count from the council's day
 
 
 def _clip(value, length):
-    return _clean(value).replace("\r", " ").replace("\n", " ")[:length]
+    return database_text(value).replace("\r", " ").replace("\n", " ")[:length]
 
 
 def _megabytes(size):

@@ -1,5 +1,6 @@
 """Every corpus email gets the outcome shared/corpus/README.md expects; threading, holds, bad input."""
 import json
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -417,12 +418,9 @@ def test_released_auto_reply_is_never_acknowledged(app):
     assert acknowledgements() == []
 
 
-def test_released_message_keeps_its_attachments(app):
-    app.config["INTAKE_MAX_MESSAGE_BYTES"] = 200  # held as too large
-    try:
-        held = ingest_corpus("07")
-    finally:
-        app.config.pop("INTAKE_MAX_MESSAGE_BYTES")
+def test_released_message_keeps_its_attachments(app, monkeypatch):
+    monkeypatch.setitem(app.config, "INTAKE_MAX_MESSAGE_BYTES", 200)  # held as too large
+    held = ingest_corpus("07")
     assert held.outcome == InboundOutcome.HELD and "too large" in held.reason
     assert cases() == [] and acknowledgements() == []
     case = release_held_email(held.inbound_email_id, make_user(Role.TEAM))
@@ -440,12 +438,9 @@ def test_bounces_and_new_cases_cannot_be_released(app):
     assert len(cases()) == 1
 
 
-def test_attachment_over_the_size_limit_is_left_out_and_the_reason_kept(app):
-    app.config["INTAKE_MAX_ATTACHMENT_BYTES"] = 10
-    try:
-        result = ingest_corpus("06")
-    finally:
-        app.config.pop("INTAKE_MAX_ATTACHMENT_BYTES")
+def test_attachment_over_the_size_limit_is_left_out_and_the_reason_kept(app, monkeypatch):
+    monkeypatch.setitem(app.config, "INTAKE_MAX_ATTACHMENT_BYTES", 10)
+    result = ingest_corpus("06")
     assert result.outcome == NEW
     assert count(Attachment) == 0
     assert "Attachment left out" in result.reason
@@ -512,3 +507,10 @@ def test_mail_from_our_own_address_is_never_acknowledged(app):
     result = ingest_email(raw, source="file")
     assert result.outcome == NEW
     assert acknowledgements() == []
+
+
+def test_deadlines_count_from_the_councils_calendar_day_the_email_arrived(app):
+    # 23:30 UTC on 1 June is 00:30 on 2 June in London (British Summer Time).
+    result = ingest_corpus("01", received_at=datetime(2026, 6, 1, 23, 30, tzinfo=UTC))
+    case = db.session.scalar(select(Case).where(Case.reference == result.case_reference))
+    assert type(case.received_on) is date and case.received_on == date(2026, 6, 2)
