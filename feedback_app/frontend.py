@@ -103,6 +103,8 @@ def wants_json() -> bool:
 def render_error(error: Exception):
     if not isinstance(error, HTTPException):
         error = InternalServerError(original_exception=error)
+    if error.response is not None:  # a response made for this case (e.g. a rate limit's on_breach page)
+        return error.response
     code = error.code or 500
     # Keep headers that tell the client what to do next (Allow on 405, Retry-After on 429).
     headers = [
