@@ -1,9 +1,10 @@
-"""The base form every form uses: strips surrounding whitespace from text."""
+"""The base form every form uses: strips surrounding whitespace, and NUL characters, from text."""
 from flask_wtf import FlaskForm
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # PostgreSQL refuses NUL in text (a 500 where a form should simply take the text); no one means to type one.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 class BaseForm(FlaskForm):

@@ -1,9 +1,13 @@
 """Page numbers from the query string, and govukPagination's parameters for a page of results."""
 
 
+# Far beyond any real list, and well inside every database's integer range (a huge page was a 500).
+MAX_PAGE = 100_000
+
+
 def page_number(value):
     try:
-        return max(1, int(value or 1))
+        return min(MAX_PAGE, max(1, int(value or 1)))
     except ValueError:
         return 1
 

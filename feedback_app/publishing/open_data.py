@@ -3,6 +3,7 @@ import csv
 import io
 
 from feedback_app.cases.models import Reg56Topic
+from feedback_app.common.pagination import MAX_PAGE
 from feedback_app.common.spreadsheets import neutralise
 from feedback_app.publishing.feed import rfc3339
 from feedback_app.publishing.queries import MAX_PER_PAGE, PUBLIC_PAGE_SIZE
@@ -102,7 +103,7 @@ def openapi_document(*, server_url, council_name, contact_email):
                     "summary": "Published entries, newest first, a page at a time",
                     "parameters": [
                         {"name": "page", "in": "query", "required": False,
-                         "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
                         {"name": "per_page", "in": "query", "required": False,
                          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                     "default": PUBLIC_PAGE_SIZE}},

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 from flask import Response, abort, current_app, jsonify, render_template, request, stream_with_context, url_for
 
-from feedback_app.common.pagination import page_number, pagination
+from feedback_app.common.pagination import MAX_PAGE, page_number, pagination
 from feedback_app.publishing import bp
 from feedback_app.publishing.feed import MEDIA_TYPE, build_feed
 from feedback_app.publishing.forms import VoteForm
@@ -82,7 +82,7 @@ def feed():
 @bp.route("/api/v1/entries")
 def api_entries():
     filters = _api_filters()
-    number = _api_int("page", default=1, minimum=1)
+    number = _api_int("page", default=1, minimum=1, maximum=MAX_PAGE)
     per_page = _api_int("per_page", default=PUBLIC_PAGE_SIZE, minimum=1, maximum=MAX_PER_PAGE)
     page = list_published_entries(filters, page=number, per_page=per_page, start_month=configured_start_month())
     args = filters.to_args()
