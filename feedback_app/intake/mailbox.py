@@ -106,3 +106,7 @@ def _logout(client):
         client.logout()
     except Exception:  # a connection that is already gone has nothing to log out of
         log.debug("IMAP logout failed", exc_info=True)
+        try:
+            client.shutdown()  # but its socket is still open: close it, or every dropped poll leaks one
+        except Exception:
+            log.debug("IMAP socket already closed", exc_info=True)

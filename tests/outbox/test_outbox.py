@@ -1,9 +1,7 @@
 """The outbox: mail leaves only after its transaction commits, and only once."""
 import time
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 
 from feedback_app.extensions import db
@@ -11,28 +9,15 @@ from feedback_app.outbox.models import EmailStatus, OutboundEmail
 from feedback_app.outbox.services import queue_email, requeue_stale_claims, send_email
 from feedback_app import create_app
 from tests.conftest import free_port, require_env
+from tests.smtp_support import SmtpSink, serving
 from workers import tasks
-
-
-class Sink:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
 
 
 @pytest.fixture
 def smtp_sink(app):
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port)
-    yield sink
-    controller.stop()
+    with serving(SmtpSink()) as sink:
+        app.config.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port)
+        yield sink
     app.config.update(MAIL_BACKEND="folder")
 
 
