@@ -33,8 +33,9 @@ run: install assets demo
 test: install assets
 	bash scripts/run-tests.sh
 
+## Benchmarks (bench/README.md): BENCH_SIZE=tiny|10k|100k|1m, BENCH_DATABASE_URL or TEST_DATABASE_URL.
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[a-z]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 worker: install
 	FEEDBACK_CONFIG=production $(BIN)/celery -A workers.celery_app worker --loglevel=info

@@ -2,7 +2,7 @@
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback_app.common.types import UTCDateTime, utcnow
@@ -34,6 +34,8 @@ class CaseStatus(LabelledEnum):
 
 # Cases still being worked: their clocks run, they can go overdue, they can be merged into.
 OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.WITH_SERVICE)
+# The rows of the partial index behind the work queue: the same condition the queue filters on.
+OPEN_QUEUE_PREDICATE = "status IN ('received', 'with_service') AND merged_into_id IS NULL"
 
 
 class Channel(LabelledEnum):
@@ -166,6 +168,8 @@ class Case(db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     status_before_merge: Mapped[str] = mapped_column(String(20), default="")
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # Set when the privacy package removed the personal data (retention schedule or erasure).
+    anonymised_at = mapped_column(UTCDateTime, nullable=True, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
     themes = relationship("Theme", secondary=case_themes, order_by="Theme.position")
@@ -178,6 +182,14 @@ class Case(db.Model):
     clock_stops = relationship("ClockStop", back_populates="case", order_by="ClockStop.id")
 
     __mapper_args__ = {"version_id_col": version}
+    # Migration 0008: the queue's status counts read from the first index alone; the second holds
+    # only the working queue (open, not merged), with what its counts and overdue filter read.
+    __table_args__ = (
+        Index("ix_cases_status_merged_into_id", "status", "merged_into_id"),
+        Index("ix_cases_open_queue", "status", "respond_by", "clock_stopped_on", "channel", "reg56_topic",
+              "assignee_id", "possible_follow_up_of_id",
+              postgresql_where=text(OPEN_QUEUE_PREDICATE), sqlite_where=text(OPEN_QUEUE_PREDICATE)),
+    )
 
     @property
     def is_excluded(self):

@@ -1,5 +1,5 @@
 """Published "You said, we did" entries, the identifier check that guards them, and families' votes."""
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback_app.cases.models import LabelledEnum
@@ -66,6 +66,12 @@ class Entry(db.Model):
     findings = relationship("IdentifierFinding", back_populates="entry", order_by="IdentifierFinding.id")
 
     __mapper_args__ = {"version_id_col": version}
+    # Migration 0008: the public list's page, its year and theme filters, read from indexes alone.
+    __table_args__ = (
+        Index("ix_entries_status_published_at", "status", "published_at", "id"),
+        Index("ix_entries_status_reporting_year", "status", "reporting_year"),
+        Index("ix_entries_status_theme_id", "status", "theme_id"),
+    )
 
 
 class IdentifierFinding(db.Model):
