@@ -25,7 +25,18 @@ class Config:
     PHASE = os.environ.get("PHASE", "beta")
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "localoffer@demo.example")
     DPO_EMAIL = os.environ.get("DPO_EMAIL", "dpo@demo.example")
-    RETENTION_YEARS = _env_int("RETENTION_YEARS", 2)
+    # Optional parts of the privacy notice (feedback_app/pages/views.py); left out when empty.
+    DPO_POSTAL_ADDRESS = os.environ.get("DPO_POSTAL_ADDRESS", "")
+    ICO_REGISTRATION_NUMBER = os.environ.get("ICO_REGISTRATION_NUMBER", "")
+    # Months personal data is kept after a case closes (or an unlinked inbound email arrives), by kind;
+    # then feedback_app/privacy/retention.py anonymises it. Keys are the kinds that module names.
+    RETENTION_SCHEDULE = {
+        "published": _env_int("RETENTION_MONTHS_PUBLISHED", 24),
+        "resolved": _env_int("RETENTION_MONTHS_RESOLVED", 24),
+        "closed_excluded": _env_int("RETENTION_MONTHS_CLOSED_EXCLUDED", 24),
+        "held_email": _env_int("RETENTION_MONTHS_HELD_EMAIL", 3),
+        "unlinked_email": _env_int("RETENTION_MONTHS_UNLINKED_EMAIL", 3),
+    }
     CASE_REFERENCE_PREFIX = os.environ.get("CASE_REFERENCE_PREFIX", "LO")
     ACKNOWLEDGE_WORKING_DAYS = _env_int("ACKNOWLEDGE_WORKING_DAYS", 3)
     RESPOND_WORKING_DAYS = _env_int("RESPOND_WORKING_DAYS", 20)
@@ -48,6 +59,18 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
+    # Account security (feedback_app/accounts): timeouts enforced on the server at every request.
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 8)
+    SIGN_IN_MAX_FAILURES = _env_int("SIGN_IN_MAX_FAILURES", 5)
+    SIGN_IN_FAILURE_WINDOW_MINUTES = _env_int("SIGN_IN_FAILURE_WINDOW_MINUTES", 15)
+    LOCKOUT_MINUTES = _env_int("LOCKOUT_MINUTES", 15)
+    SIGN_IN_LIMIT_PER_IP = os.environ.get("SIGN_IN_LIMIT_PER_IP", "30 per 15 minutes")
+    SIGN_IN_LIMIT_PER_EMAIL = os.environ.get("SIGN_IN_LIMIT_PER_EMAIL", "5 per 15 minutes")
+    PASSWORD_RESET_MINUTES = _env_int("PASSWORD_RESET_MINUTES", 60)
+    PASSWORD_RESET_LIMIT_PER_IP = os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "10 per hour")
+    # The default until an admin changes it on /admin/security.
+    REQUIRE_TWO_FACTOR = os.environ.get("REQUIRE_TWO_FACTOR", "false").lower() == "true"
 
     # Mail: "smtp" sends through SMTP_*; "folder" writes .eml files to MAIL_FOLDER.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
@@ -98,9 +121,11 @@ class Config:
         "beat_schedule": {
             "send-pending-email": {"task": "outbox.send-pending", "schedule": 60.0},
             "poll-mailbox": {"task": "intake.poll-mailbox", "schedule": 60.0},
-            "nightly-housekeeping": {"task": "outbox.requeue-stale", "schedule": crontab(minute=5)},
+            # A worker killed mid-send leaves its claim; released 15 minutes on, then sent by the sweep.
+            "release-stale-email-claims": {"task": "outbox.requeue-stale", "schedule": crontab(minute="*/5")},
             "send-overdue-reminders": {"task": "cases.send-overdue-reminders", "schedule": crontab(hour=7, minute=0)},
             "chase-overdue-actions": {"task": "actions.chase-overdue", "schedule": crontab(hour=7, minute=15)},
+            "apply-retention": {"task": "privacy.apply-retention", "schedule": crontab(hour=2, minute=30)},
         },
     }
 
@@ -128,8 +153,18 @@ class ProductionConfig(Config):
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"  # only over HTTPS, only for this host, path /
     REMEMBER_COOKIE_SECURE = True
+    REQUIRE_TWO_FACTOR = os.environ.get("REQUIRE_TWO_FACTOR", "true").lower() == "true"
     PREFERRED_URL_SCHEME = "https"
+    # Bounds on waiting for PostgreSQL, so a request fails (500) rather than hangs when the server is
+    # unreachable: connect_timeout for a host that drops packets (a restart on the same host is refused
+    # at once), pool_timeout for a pool exhausted by stuck requests. tests/reliability proves recovery.
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        **Config.SQLALCHEMY_ENGINE_OPTIONS,
+        "pool_timeout": 10,
+        "connect_args": {"connect_timeout": 5},
+    }
     RATELIMIT_STORAGE_URI = Config.REDIS_URL or "memory://"
     CELERY = {**Config.CELERY, "broker_url": Config.REDIS_URL}
 

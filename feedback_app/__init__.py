@@ -30,6 +30,9 @@ def create_app(config_class=None):
 def _init_extensions(app):
     from feedback_app import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
     from feedback_app.frontend import init_frontend
+    from feedback_app.accounts.sessions import init_account_security
+    from feedback_app.common.request_guards import init_request_guards
+    from feedback_app.security_headers import init_security_headers
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
@@ -43,7 +46,10 @@ def _init_extensions(app):
     celery_init_app(app)
     import workers.tasks  # noqa: F401  (registers the tasks, so eager mode can run them by name)
 
+    init_request_guards(app)
     init_frontend(app)
+    init_security_headers(app)
+    init_account_security(app)
 
 
 @login_manager.user_loader
@@ -56,9 +62,10 @@ def _load_user(user_id):
 # The modules that attach routes to the blueprints. Imported here, not by the packages themselves,
 # so that importing a package's models never drags in views (and their imports) in a cycle.
 VIEW_MODULES = (
-    "pages.views", "accounts.views", "intake.web_views", "intake.email_views", "cases.views",
+    "pages.views", "accounts.views", "accounts.two_factor_views", "accounts.password_views",
+    "intake.web_views", "intake.email_views", "cases.views",
     "cases.triage_views", "admin.views", "actions.views", "actions.partner_views", "publishing.views",
-    "publishing.public_views",
+    "publishing.public_views", "reports.views", "privacy.views",
 )
 
 
@@ -70,11 +77,14 @@ def _register_blueprints(app):
     from feedback_app.health import bp as health_bp
     from feedback_app.intake import bp as intake_bp
     from feedback_app.pages import pages_bp
+    from feedback_app.privacy import bp as privacy_bp
     from feedback_app.publishing import bp as publishing_bp
+    from feedback_app.reports import bp as reports_bp
 
     for module in VIEW_MODULES:
         import_module(f"feedback_app.{module}")
-    for blueprint in (pages_bp, accounts_bp, health_bp, intake_bp, cases_bp, admin_bp, actions_bp, publishing_bp):
+    for blueprint in (pages_bp, accounts_bp, health_bp, intake_bp, cases_bp, admin_bp, actions_bp, publishing_bp,
+                      reports_bp, privacy_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(health_bp)
 
@@ -83,7 +93,11 @@ def _register_commands(app):
     from feedback_app.accounts.cli import users_cli
     from feedback_app.demo.cli import demo_data_command
     from feedback_app.intake.email_cli import intake_cli
+    from feedback_app.privacy.cli import privacy_cli
+    from feedback_app.reports.cli import report_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(intake_cli)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(report_cli)
+    app.cli.add_command(privacy_cli)

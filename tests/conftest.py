@@ -76,6 +76,10 @@ def _app(suite_config):
 
 @pytest.fixture
 def app(_app):
+    # create_app() makes its Celery app the default: a test that built another app must not leave
+    # the next test's tasks running against it.
+    _app.extensions["celery"].set_default()
+    _app.extensions["celery"].set_current()
     with _app.app_context():
         yield _app
         db.session.remove()

@@ -159,14 +159,15 @@ def test_accessibility_statement_covers_the_regulations(frontend_client):
 
 
 def test_privacy_notice_names_controller_basis_retention_and_ico(frontend_app):
-    frontend_app.config.update(DPO_EMAIL="dpo@exampleshire.example", RETENTION_YEARS=3)
+    frontend_app.config.update(DPO_EMAIL="dpo@exampleshire.example",
+                               RETENTION_SCHEDULE={"published": 36})
     page = get_page(frontend_app.test_client(), "/privacy-notice")
     text = " ".join(page.select_one("main").get_text().split())
 
     assert "Demo Borough Council is the data controller" in text
     assert "Article 6(1)(e)" in text
     assert "Article 9(2)(g)" in text
-    assert "for 3 years after" in text
+    assert "3 years after we finished dealing with it" in text
     assert "Information Commissioner’s Office" in text
     assert page.select_one('a[href="mailto:dpo@exampleshire.example"]') is not None
 

@@ -45,3 +45,19 @@ def chase_overdue_actions():
     from feedback_app.actions.services import chase_overdue_actions as chase
 
     return chase()
+
+
+@shared_task(name="reports.build")
+def build_annual_report(build_id):
+    # Safe to run twice: a build already ready or failed is left alone.
+    from feedback_app.reports.build import build_annual_report as build
+
+    return str(build(build_id))
+
+
+@shared_task(name="privacy.apply-retention")
+def apply_retention():
+    # Safe to run twice: what is already anonymised is skipped (anonymised_at is set).
+    from feedback_app.privacy.retention import apply_retention as apply
+
+    return apply()

@@ -26,6 +26,10 @@ SECTIONS = [
     ("admin.users", "Staff accounts", "Who can sign in, and their role.", {Role.ADMIN}),
     ("admin.response_templates", "Response templates", "Replies the team reuses, with placeholders.",
      {Role.ADMIN, Role.TEAM}),
+    ("privacy.subject_access", "Subject access and erasure",
+     "Download everything held about one person, or anonymise it.", {Role.ADMIN, Role.TEAM}),
+    ("privacy.retention_report", "Retention schedule", "What is due to be anonymised, and applying it now.",
+     {Role.ADMIN}),
 ]
 
 

@@ -45,7 +45,8 @@ def seed_demo_data(today=None):
     ensure_taxonomy()
     services = {service.slug: service for service in db.session.scalars(select(Service))}
     for email, role, name, service_slugs in DEMO_USERS:
-        user = create_user(email, DEMO_PASSWORD, role, name=name)
+        # Exempt from required two-factor, so the README's demo sign-in always works.
+        user = create_user(email, DEMO_PASSWORD, role, name=name, two_factor_exempt=True)
         user.services = [services[slug] for slug in service_slugs]
     db.session.commit()
     today = today or council_today()

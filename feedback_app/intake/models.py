@@ -48,6 +48,8 @@ class InboundEmail(db.Model):
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     bounced_email_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_emails.id"))
+    # Set when the privacy package removed the raw bytes and the sender's details.
+    anonymised_at = mapped_column(UTCDateTime, nullable=True)
 
     case = relationship("Case")
     attachments = relationship("Attachment", back_populates="inbound_email", order_by="Attachment.id")

@@ -5,8 +5,12 @@ from feedback_app.accounts.models import Role
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD, make_user
 
-PUBLIC_PAGES = ["/", "/sign-in", "/accessibility-statement", "/privacy-notice", "/no-such-page"]
-STAFF_PAGES = {Role.TEAM: ["/staff"]}
+PUBLIC_PAGES = ["/", "/sign-in", "/accessibility-statement", "/privacy-notice", "/no-such-page",
+                "/forgot-password", "/forgot-password/check-your-email"]
+STAFF_PAGES = {
+    Role.TEAM: ["/staff", "/account/two-factor", "/account/two-factor/set-up"],
+    Role.ADMIN: ["/admin/security"],
+}
 
 
 @pytest.mark.browser
