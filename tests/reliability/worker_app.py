@@ -22,3 +22,17 @@ class KillTestConfig(TestConfig):
 
 flask_app = create_app(KillTestConfig)
 celery = flask_app.extensions["celery"]
+
+# For the report-build kill test: this worker stalls inside the build (at the PDF step) and says so
+# in a marker file, so the test can kill it there. Only the first worker gets the variable.
+if os.environ.get("RELIABILITY_STALL_REPORT_AT"):
+    import time
+    from pathlib import Path
+
+    import feedback_app.reports.build as report_build
+
+    def _stall_in_pdf_step(html):
+        Path(os.environ["RELIABILITY_STALL_REPORT_AT"]).touch()
+        time.sleep(600)
+
+    report_build.render_pdf = _stall_in_pdf_step
