@@ -84,7 +84,8 @@ def manage():
         return redirect(url_for("reports.show_build", build_id=build.id))
     start_month = configured_start_month()
     return render_template("reports/manage.html", form=form, builds=queries.list_builds(),
-                           year_label=lambda year: year_label(year, start_month), years=_year_pairs())
+                           year_label=lambda year: year_label(year, start_month),
+                           years=_year_pairs()), (400 if form.errors else 200)
 
 
 @bp.route("/reports/manage/builds/<int:build_id>")

@@ -31,6 +31,14 @@ def test_the_team_sees_its_pages(client, auth, people, path):
     assert client.get(path).status_code == 200
 
 
+def test_a_year_that_is_not_offered_is_refused_with_an_error_and_nothing_queued(client, auth, people):
+    auth.sign_in(people["author"])
+    response = client.post("/reports/manage", data={"year": "1066"})
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.get_data(as_text=True)
+    assert db.session.query(ReportBuild).count() == 0
+
+
 def test_the_team_asks_for_a_build_and_the_task_builds_it(client, auth, people, year_data, app):
     auth.sign_in(people["author"])
     response = client.post("/reports/manage", data={"year": YEAR})

@@ -171,7 +171,7 @@ MATRIX = {
     "/reports/<int:year>": {"GET": everyone(200)},
     "/reports/<int:year>.pdf": {"GET": everyone(200)},
     "/reports/dashboard": {"GET": team_only(200)},
-    "/reports/manage": {"GET": team_only(200), "POST": team_only(200)},  # form errors re-shown with a 200, not 400
+    "/reports/manage": {"GET": team_only(200), "POST": team_only(400)},
     "/reports/manage/<int:year>/text": {"GET": team_only(200), "POST": team_only(302)},
     "/reports/manage/builds/<int:build_id>": {"GET": team_only(200)},
     "/reports/manage/builds/<int:build_id>/report.html": {"GET": team_only(200)},
