@@ -1,6 +1,4 @@
 """Password reset by an emailed link: single use, expiring, stored only as a SHA-256 of its token."""
-import hashlib
-import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -12,6 +10,7 @@ from feedback_app.accounts.passwords import check_password
 from feedback_app.accounts.services import get_user_by_email, hash_password
 from feedback_app.accounts.sessions import end_other_sessions
 from feedback_app.audit.services import record_event
+from feedback_app.common.tokens import new_token, token_digest
 from feedback_app.common.types import utcnow
 from feedback_app.extensions import db
 from feedback_app.outbox.services import queue_email
@@ -26,10 +25,6 @@ If this was not you, you can ignore this email: your password has not changed.
 """
 
 
-def _hash_token(token):
-    return hashlib.sha256((token or "").encode()).hexdigest()
-
-
 def _validity():
     return timedelta(minutes=current_app.config.get("PASSWORD_RESET_MINUTES", 60))
 
@@ -42,8 +37,8 @@ def request_password_reset(email, *, link_for):
     user = get_user_by_email(email)
     if user is None or not user.active:
         return
-    token = secrets.token_urlsafe(32)
-    db.session.add(PasswordResetToken(user_id=user.id, token_hash=_hash_token(token),
+    token = new_token()
+    db.session.add(PasswordResetToken(user_id=user.id, token_hash=token_digest(token),
                                       expires_at=utcnow() + _validity()))
     queue_email(
         to=user.email, subject="Reset your password", purpose="password_reset",
@@ -56,7 +51,7 @@ def request_password_reset(email, *, link_for):
 
 def find_usable_token(token):
     """The reset token if it exists, is unused and has not expired."""
-    row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _hash_token(token)))
+    row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == token_digest(token)))
     if row is None or row.used_at is not None or row.expires_at <= utcnow() or not row.user.active:
         return None
     return row

@@ -1,8 +1,6 @@
 """Links for partner leads without an account: a random token is the credential; only its digest is kept."""
-import hashlib
 import hmac
 import re
-import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -16,22 +14,16 @@ from feedback_app.actions.queries import is_open, may_send_partner_links
 from feedback_app.actions.services import ActionError, action_change, action_path, change_action_status
 from feedback_app.audit.services import record_event
 from feedback_app.cases.triage_emails import format_date
+from feedback_app.common.tokens import looks_like_token, new_token, token_digest
 from feedback_app.common.types import utcnow
 from feedback_app.extensions import db
 from feedback_app.outbox.models import EmailStatus, OutboundEmail
 from feedback_app.outbox.services import queue_email
 
-TOKEN_BYTES = 32
-# token_urlsafe(32) gives 43 characters; anything else is refused before the database is asked.
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 PARTNER_PATH = "/partner/"
 EMAIL_PURPOSE = "partner-link"
 UNKNOWN, EXPIRED, REVOKED = "unknown", "expired", "revoked"
 REDACTED = "(link removed from our records once sent)"
-
-
-def hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def partner_label(link):
@@ -65,9 +57,9 @@ def create_partner_link(action, *, recipient_name, recipient_email, actor, base_
     if not recipient_name:
         raise ActionError("Enter the partner lead’s name")
     recipient_email = checked_email(recipient_email)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     link = PartnerLink(action=action, recipient_name=recipient_name, recipient_email=recipient_email,
-                       token_digest=hash_token(token), created_at=now, expires_at=now + link_lifetime(),
+                       token_digest=token_digest(token), created_at=now, expires_at=now + link_lifetime(),
                        created_by_id=actor.id)
     db.session.add(link)
     base = (current_app.config.get("BASE_URL") or base_url or "").rstrip("/")
@@ -131,9 +123,9 @@ def find_partner_link(token, now=None):
     Looked up by the token's digest, so the secret is never compared character by character; a
     withdrawn or expired link's use is refused and audited.
     """
-    if not TOKEN_PATTERN.fullmatch(token or ""):
+    if not looks_like_token(token):
         return None, UNKNOWN
-    digest = hash_token(token)
+    digest = token_digest(token)
     link = db.session.scalar(select(PartnerLink).where(PartnerLink.token_digest == digest))
     if link is None or not hmac.compare_digest(link.token_digest, digest):
         return None, UNKNOWN

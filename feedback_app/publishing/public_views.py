@@ -23,7 +23,7 @@ from feedback_app.publishing.queries import (
     list_published_years,
 )
 from feedback_app.publishing.reporting_years import configured_start_month, year_label
-from feedback_app.publishing.services import EntryError, find_notice_by_token, record_answer
+from feedback_app.publishing.notices import VoteClosed, find_notice_by_token, record_answer
 
 OPEN_DATA_MAX_AGE = 300
 ANSWERS = {"yes": True, "no": False}
@@ -168,7 +168,7 @@ def vote(token, answer):
     if form.validate_on_submit():
         try:
             record_answer(notice, helpful=ANSWERS[answer])
-        except EntryError:
+        except VoteClosed:
             return _private(render_template("publishing/vote-closed.html"), 410)
         return _private(render_template("publishing/vote-recorded.html", entry=entry, answer=answer))
     return _private(render_template("publishing/vote.html", form=form, entry=entry, answer=answer,

@@ -1,25 +1,19 @@
-"""Entries through their states: write, check, approve and publish, withdraw; and families' "Did this help?"."""
-import hashlib
-import hmac
-import re
-import secrets
+"""Entries through their states: write, check, approve and publish (families told), withdraw."""
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import wraps
 
-from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
 from feedback_app.accounts.models import Role
 from feedback_app.audit.services import record_event
-from feedback_app.cases.models import Reg56Topic, ReplyPreference
+from feedback_app.cases.models import Reg56Topic
 from feedback_app.common.types import utcnow
 from feedback_app.extensions import db
-from feedback_app.outbox.services import queue_email
 from feedback_app.publishing import identifiers
-from feedback_app.publishing.models import Entry, EntryNotice, EntryStatus, IdentifierFinding
-from feedback_app.publishing.queries import find_notice
+from feedback_app.publishing.models import Entry, EntryStatus, IdentifierFinding
+from feedback_app.publishing.notices import queue_notices
 
 STALE = "Someone else changed this entry while you were working on it. Check the latest version and try again."
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.AWAITING_APPROVAL)
@@ -30,10 +24,6 @@ ACTION_FIELD = "action:{}"
 TITLE_LIMIT = 200
 TEXT_LIMIT = 10_000
 EARLIEST_YEAR, LATEST_YEAR = 2014, 2100  # the SEND Regulations date from 2014
-TOKEN_BYTES = 32
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
-NOTICE_PURPOSE = "entry-published"
-VOTE_PATH = "/entries/vote/{token}/{answer}"
 
 
 class EntryError(Exception):
@@ -386,69 +376,3 @@ def withdraw_entry(entry, *, reason, actor, expected_version=None):
                  after={**state(entry), "reason": reason})
     db.session.commit()
     return entry
-
-
-# --- Telling families, and their answers ------------------------------------------------------
-
-def hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def queue_notices(entry, base_url=""):
-    """One email per address among the linked cases that asked for replies by email; returns how many."""
-    base = (current_app.config.get("BASE_URL") or base_url or "").rstrip("/")
-    told = set()
-    for case in entry.cases:
-        address = (case.contact_email or "").strip()
-        if case.reply_preference != ReplyPreference.EMAIL or not address or address.lower() in told:
-            continue
-        told.add(address.lower())
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        db.session.add(EntryNotice(entry_id=entry.id, case_id=case.id, token_digest=hash_token(token)))
-        queue_email(to=address, subject="We have published our response to your feedback",
-                    body=notice_text(entry, case, base, token), purpose=NOTICE_PURPOSE, case=case)
-    return len(told)
-
-
-def notice_text(entry, case, base, token):
-    config = current_app.config
-    vote = base + VOTE_PATH
-    return "\n".join([
-        f"Thank you for your feedback about the Local Offer (reference {case.reference}).", "",
-        "We have published our response to it, together with other comments on the same subject. "
-        "It does not say who you are.", "",
-        entry.title,
-        f"{base}/you-said-we-did/{entry.id}", "",
-        "Did this help?",
-        f"Yes: {vote.format(token=token, answer='yes')}",
-        f"No: {vote.format(token=token, answer='no')}", "",
-        "Each link opens a page where you confirm your answer. You can change it later.", "",
-        f"{config['COUNCIL_NAME']} Local Offer team",
-    ])
-
-
-def find_notice_by_token(token):
-    """The notice this token belongs to, or None; only the token's digest is ever looked up or kept."""
-    if not TOKEN_PATTERN.fullmatch(token or ""):
-        return None
-    digest = hash_token(token)
-    notice = find_notice(digest)
-    if notice is None or not hmac.compare_digest(notice.token_digest, digest):
-        return None
-    return notice
-
-
-def record_answer(notice, *, helpful):
-    """The family's answer: one per notice, a later answer replaces it, the same answer again changes nothing."""
-    entry = db.session.get(Entry, notice.entry_id)
-    if entry is None or entry.status != EntryStatus.PUBLISHED:
-        raise EntryError("This response is no longer published, so we are not asking about it any more.")
-    if notice.helpful is helpful:
-        return False
-    before = notice.helpful
-    notice.helpful = helpful
-    notice.answered_at = utcnow()
-    record_event("entry_notice.answered", subject=notice, actor_label="family",
-                 before={"helpful": before}, after={"entry_id": entry.id, "helpful": helpful})
-    db.session.commit()
-    return True

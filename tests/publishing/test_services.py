@@ -9,13 +9,12 @@ from feedback_app.cases.models import Reg56Topic, ReplyPreference
 from feedback_app.extensions import db
 from feedback_app.outbox.models import OutboundEmail
 from feedback_app.publishing.models import Entry, EntryNotice, EntryStatus, IdentifierFinding
+from feedback_app.publishing.notices import find_notice_by_token, record_answer
 from feedback_app.publishing.services import (
     STALE,
     EntryError,
     approve_and_publish,
-    find_notice_by_token,
     override_finding,
-    record_answer,
     return_to_draft,
     submit_for_approval,
     update_entry,
