@@ -1,11 +1,9 @@
 """Actions on cases: record one, move it through its states, and chase the overdue ones."""
 import logging
-from functools import wraps
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from feedback_app.actions.models import Action, ActionStatus
 from feedback_app.actions.queries import (
@@ -18,6 +16,7 @@ from feedback_app.audit.services import record_event
 from feedback_app.cases.models import CaseStatus, ReminderSent
 from feedback_app.cases.triage_emails import format_date, notify_new_services
 from feedback_app.cases.triage_services import bump_version
+from feedback_app.common import versions
 from feedback_app.common.types import utcnow
 from feedback_app.common.working_days import add_working_days, council_today, working_days_between
 from feedback_app.extensions import db
@@ -46,18 +45,8 @@ class ActionError(Exception):
         return self.args[0]
 
 
-def action_change(service):
-    """Someone else's concurrent change, seen at any flush, is refused in words rather than a crash."""
-
-    @wraps(service)
-    def guarded(*args, **kwargs):
-        try:
-            return service(*args, **kwargs)
-        except StaleDataError:
-            db.session.rollback()
-            raise ActionError(STALE) from None
-
-    return guarded
+# Someone else's concurrent change, seen at any flush, is refused in words rather than a crash.
+action_change = versions.refusing_stale_changes(lambda: ActionError(STALE))
 
 
 def state(action, *keys):
@@ -137,14 +126,7 @@ def record_action(case, *, service, description, owner_name="", owner=None, due_
 
 def check_version(action, expected_version):
     """Refuse a form made from an older version of the action (None: the caller is not a form)."""
-    if expected_version is None:
-        return
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise ActionError(STALE) from None
-    if expected != action.version:
-        raise ActionError(STALE)
+    versions.check_version(action, expected_version, lambda: ActionError(STALE))
 
 
 def change_action_status(action, *, status, evidence=None, cancelled_reason="", actor=None, actor_label="",

@@ -1,8 +1,5 @@
 """Case work on one case: classify, route, the clock, notes, replies, resolve, close and re-open."""
-from functools import wraps
-
 from flask import current_app
-from sqlalchemy.orm.exc import StaleDataError
 
 from feedback_app.accounts.models import Role
 from feedback_app.audit.services import record_event
@@ -22,6 +19,7 @@ from feedback_app.cases.triage_emails import (
     queue_signpost,
     sender_name,
 )
+from feedback_app.common import versions
 from feedback_app.common.types import utcnow
 from feedback_app.common.working_days import add_working_days, council_today, working_days_between
 from feedback_app.extensions import db
@@ -48,14 +46,7 @@ def today():
 
 def check_version(case, expected_version):
     """Refuse a form made from an older version of the case (None: the caller is not a form)."""
-    if expected_version is None:
-        return
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise CaseWorkError(STALE) from None
-    if expected != case.version:
-        raise CaseWorkError(STALE)
+    versions.check_version(case, expected_version, lambda: CaseWorkError(STALE))
 
 
 def bump_version(case):
@@ -64,18 +55,8 @@ def bump_version(case):
     case.version = case.version + 1
 
 
-def case_change(service):
-    """A change to cases: someone else's concurrent change (seen at any flush, not only the commit) is refused."""
-
-    @wraps(service)
-    def guarded(*args, **kwargs):
-        try:
-            return service(*args, **kwargs)
-        except StaleDataError:
-            db.session.rollback()
-            raise CaseWorkError(STALE) from None
-
-    return guarded
+# A change to cases: someone else's concurrent change (seen at any flush, not only the commit) is refused.
+case_change = versions.refusing_stale_changes(lambda: CaseWorkError(STALE))
 
 
 def commit():

@@ -2,13 +2,11 @@
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from functools import wraps
-
-from sqlalchemy.orm.exc import StaleDataError
 
 from feedback_app.accounts.models import Role
 from feedback_app.audit.services import record_event
 from feedback_app.cases.models import Reg56Topic
+from feedback_app.common import versions
 from feedback_app.common.types import utcnow
 from feedback_app.extensions import db
 from feedback_app.publishing import identifiers
@@ -54,32 +52,12 @@ class EntryContent:
     is_paraphrase: bool = False
 
 
-def entry_change(service):
-    """Someone else's concurrent change (the version column, seen at any flush) is refused in words."""
-
-    @wraps(service)
-    def guarded(*args, **kwargs):
-        try:
-            return service(*args, **kwargs)
-        except StaleDataError:
-            db.session.rollback()
-            raise EntryError(STALE) from None
-        except EntryError:
-            db.session.rollback()  # a refused change leaves nothing half-made in the session
-            raise
-
-    return guarded
+# Someone else's concurrent change (the version column, seen at any flush) is refused in words.
+entry_change = versions.refusing_stale_changes(lambda: EntryError(STALE), rollback_on=EntryError)
 
 
 def check_version(entry, expected_version):
-    if expected_version is None:
-        return
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise EntryError(STALE) from None
-    if expected != entry.version:
-        raise EntryError(STALE)
+    versions.check_version(entry, expected_version, lambda: EntryError(STALE))
 
 
 def require_team(actor, doing="do this"):
