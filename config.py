@@ -44,6 +44,9 @@ class Config:
     REPORTING_YEAR_START_MONTH = _env_int("REPORTING_YEAR_START_MONTH", 9)
     # Published statistics show "fewer than N" below this number, so nobody can be identified.
     SMALL_NUMBER_THRESHOLD = _env_int("SMALL_NUMBER_THRESHOLD", 5)
+    # The queue counts at most this many cases for its heading and each filter's number; past it,
+    # "more than 1,000" and no number, so a page costs the same at any size (feedback_app/cases/queue_page.py).
+    QUEUE_COUNT_LIMIT = _env_int("QUEUE_COUNT_LIMIT", 1000)
     PARTNER_LINK_DAYS = _env_int("PARTNER_LINK_DAYS", 28)
     # Overdue reminders: the team is told once a response is this many working days late.
     ESCALATE_AFTER_WORKING_DAYS = _env_int("ESCALATE_AFTER_WORKING_DAYS", 5)

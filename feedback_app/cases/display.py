@@ -136,17 +136,25 @@ def person(user):
 # --- Filter options --------------------------------------------------------------------------
 
 def _item(value, text, count, selected):
-    return {"value": value, "text": f"{text} ({count})", "selected": selected}
+    """An option with its count; None is a count past the queue's count limit, so none is shown."""
+    return {"value": value, "text": text if count is None else f"{text} ({count:,})", "selected": selected}
+
+
+def _count(counts, value):
+    return None if counts is None else counts.get(value, 0)
 
 
 def filter_options(filters, result):
     """Items for the filter panel's selects, each with how many cases choosing it would show."""
     counts = result.counts
+    status_counts = counts["status"]
+    if status_counts is None and not result.more:  # the chosen status still shows what the list holds
+        status_counts = {filters.status: result.total}
     status_names = [("open", "Open")] + [
         (status.value, status.label) for status in CaseStatus
     ] + [("all", "All, with merged duplicates")]
     return {
-        "status": [_item(value, text, counts["status"].get(value, 0), filters.status == value)
+        "status": [_item(value, text, (status_counts or {}).get(value), filters.status == value)
                    for value, text in status_names],
         "theme": [{"value": "", "text": "Any theme"}] + [
             _item(theme.slug, theme.name, count, filters.theme == theme.slug) for theme, count in result.themes
@@ -156,20 +164,20 @@ def filter_options(filters, result):
             for service, count in result.services
         ],
         "channel": [{"value": "", "text": "Any channel"}] + [
-            _item(channel.value, channel.label, counts["channel"].get(channel.value, 0),
+            _item(channel.value, channel.label, _count(counts["channel"], channel.value),
                   filters.channel == channel.value) for channel in Channel
         ],
         "topic": [{"value": "", "text": "Any topic"}] + [
-            _item(UNCLASSIFIED, "Not classified yet", counts["topic"].get(UNCLASSIFIED, 0),
+            _item(UNCLASSIFIED, "Not classified yet", _count(counts["topic"], UNCLASSIFIED),
                   filters.topic == UNCLASSIFIED)
         ] + [
-            _item(topic.value, topic.label, counts["topic"].get(topic.value, 0), filters.topic == topic.value)
+            _item(topic.value, topic.label, _count(counts["topic"], topic.value), filters.topic == topic.value)
             for topic in Reg56Topic
         ],
         "excluded": [
             {"value": "", "text": "Excluded or not"},
-            _item("no", "Not excluded", counts["excluded"]["no"], filters.excluded == "no"),
-            _item("yes", "Excluded", counts["excluded"]["yes"], filters.excluded == "yes"),
+            _item("no", "Not excluded", _count(counts["excluded"], "no"), filters.excluded == "no"),
+            _item("yes", "Excluded", _count(counts["excluded"], "yes"), filters.excluded == "yes"),
         ],
         "sort": [
             {"value": "newest", "text": "Newest first", "selected": filters.sort == "newest"},

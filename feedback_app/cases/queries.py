@@ -1,5 +1,4 @@
 """Read-only case queries: the filtered queue with its counts, one case's timeline, notes and related cases."""
-import math
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -93,35 +92,16 @@ class QueueFilters:
         return bool(set(self.to_args()) - {"sort"})
 
 
-@dataclass
-class QueuePage:
-    cases: list
-    total: int
-    page: int
-    pages: int
-    counts: dict
-    themes: list = field(default_factory=list)  # [(Theme, count)]
-    services: list = field(default_factory=list)  # [(Service, count)]
-
-    @property
-    def first_number(self):
-        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
-
-    @property
-    def last_number(self):
-        return (self.page - 1) * PAGE_SIZE + len(self.cases)
-
-
 # --- The queue -------------------------------------------------------------------------------
 
-def overdue_condition(today):
-    """Open, past its response date, and not waiting with the clock stopped."""
-    return (
-        Case.status.in_(OPEN_STATUSES)
-        & Case.respond_by.is_not(None)
-        & (Case.respond_by < today)
-        & Case.clock_stopped_on.is_(None)
-    )
+def overdue_condition(today, *, known_open=False):
+    """Open, past its response date, and not waiting with the clock stopped.
+
+    `known_open`: the query already keeps open cases only. Saying so twice would make PostgreSQL
+    square its estimate of how many are open (and choose a plan for 0.2 % of the cases, not 4 %).
+    """
+    late = Case.respond_by.is_not(None) & (Case.respond_by < today) & Case.clock_stopped_on.is_(None)
+    return late if known_open else Case.status.in_(OPEN_STATUSES) & late
 
 
 def _excluded_condition():
@@ -170,9 +150,9 @@ def _conditions(user, filters, today, skip=()):
         if filters.status != "all":
             conditions.append(Case.merged_into_id.is_(None))
     if filters.theme and "theme" not in skip:
-        conditions.append(Case.themes.any(Theme.slug == filters.theme))
+        conditions.append(_tagged(case_themes.c.theme_id, Theme, filters.theme))
     if filters.service and "service" not in skip:
-        conditions.append(Case.services.any(Service.slug == filters.service))
+        conditions.append(_tagged(case_services.c.service_id, Service, filters.service))
     if filters.channel and "channel" not in skip:
         conditions.append(Case.channel == filters.channel)
     if filters.topic and "topic" not in skip:
@@ -182,7 +162,7 @@ def _conditions(user, filters, today, skip=()):
         excluded = _excluded_condition()
         conditions.append(excluded if filters.excluded == "yes" else or_(Case.reg56_topic.is_(None), ~excluded))
     if filters.overdue:
-        conditions.append(overdue_condition(today))
+        conditions.append(overdue_condition(today, known_open="status" not in skip and filters.status == "open"))
     if filters.mine:
         conditions.append(Case.assignee_id == user.id)
     if filters.follow_up:
@@ -192,12 +172,22 @@ def _conditions(user, filters, today, skip=()):
     return conditions
 
 
+def _tagged(key, model, slug):
+    """The case has the theme (or service) with this slug: one primary-key probe per case looked at.
+
+    OFFSET 0 keeps the EXISTS a per-row check: left to itself, PostgreSQL turns it into a join that
+    first gathers every case with that theme (180,000 of a million), even when 50 rows are wanted.
+    """
+    item_id = select(model.id).where(model.slug == slug).scalar_subquery()
+    return exists(select(1).select_from(key.table).where(key.table.c.case_id == Case.id, key == item_id).offset(0))
+
+
 def filtered_cases(user, filters, today, skip=()):
     """A SELECT of the cases `user` may see that match `filters` (every query here starts from visibility)."""
     return visible_cases(user).where(*_conditions(user, filters, today, skip))
 
 
-def _order(sort):
+def queue_order(sort):
     if sort == "oldest":
         return (Case.received_on.asc(), Case.id.asc())
     if sort == "respond_by":
@@ -205,112 +195,15 @@ def _order(sort):
     return (Case.received_on.desc(), Case.id.desc())
 
 
-def _with_row_details(query):
+def with_row_details(query):
     return query.options(selectinload(Case.themes), selectinload(Case.services), selectinload(Case.assignee))
-
-
-def list_cases(user, filters, page, *, today):
-    """One page of the queue, its total and the counts shown beside each filter: a fixed number of queries."""
-    counts = _totals(user, filters, today)
-    total = counts.pop("total")
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(1, page), pages)
-    cases = db.session.scalars(
-        _with_row_details(filtered_cases(user, filters, today))
-        .order_by(*_order(filters.sort))
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    counts["status"] = _status_counts(user, filters, today)
-    counts["channel"] = _grouped_counts(user, filters, today, "channel", Case.channel)
-    per_topic = _grouped_counts(user, filters, today, "topic", Case.reg56_topic)
-    counts["topic"] = {(topic or UNCLASSIFIED): number for topic, number in per_topic.items()}
-    if filters.topic or filters.excluded:  # otherwise both facets count the same cases: no second query
-        per_topic = _grouped_counts(user, filters, today, "excluded", Case.reg56_topic)
-    counts["excluded"] = {"yes": 0, "no": 0}
-    for topic, number in per_topic.items():
-        counts["excluded"]["yes" if topic in EXCLUSIONS else "no"] += number
-    return QueuePage(
-        cases=cases, total=total, page=page, pages=pages, counts=counts,
-        themes=_taxonomy_counts(user, filters, today, Theme, case_themes.c.theme_id, "theme"),
-        services=_taxonomy_counts(user, filters, today, Service, case_services.c.service_id, "service"),
-    )
-
-
-def _totals(user, filters, today):
-    """How many match, and how many of those are overdue, mine, possible follow-ups: one query.
-
-    Ticking one of those boxes only narrows, so its count is the matching cases that have it.
-    """
-    def number_where(condition):
-        return func.coalesce(func.sum(when((condition, 1), else_=0)), 0)
-
-    row = db.session.execute(
-        filtered_cases(user, filters, today).with_only_columns(
-            func.count(),
-            number_where(overdue_condition(today)),
-            number_where(Case.assignee_id == user.id),
-            number_where(Case.possible_follow_up_of_id.is_not(None)),
-        )
-    ).one()
-    return {"total": row[0], "overdue": row[1], "mine": row[2], "follow_up": row[3]}
-
-
-def _grouped_counts(user, filters, today, facet, column):
-    """Cases per value of one facet, with every other filter applied (so each count is what a click gives)."""
-    rows = db.session.execute(
-        filtered_cases(user, filters, today, skip=(facet,))
-        .with_only_columns(column.label("value"), func.count())
-        .group_by(column)
-    )
-    return {value: number for value, number in rows}
-
-
-def _status_counts(user, filters, today):
-    # Grouped by plain expressions only: PostgreSQL will not match a SELECT and a GROUP BY whose bound
-    # parameters differ, so no CASE with literals here. count(*), not count(id): with nothing else to
-    # filter, PostgreSQL counts every case from the (status, merged_into_id) index alone (migration 0008).
-    unmerged = Case.merged_into_id.is_(None)
-    rows = db.session.execute(
-        filtered_cases(user, filters, today, skip=("status",))
-        .with_only_columns(Case.status, unmerged, func.count())
-        .group_by(Case.status, unmerged)
-    ).all()
-    counts = {status.value: 0 for status in CaseStatus}
-    counts["all"] = 0
-    for status, is_unmerged, number in rows:
-        counts["all"] += number
-        if is_unmerged:
-            counts[status] = counts.get(status, 0) + number
-    counts["open"] = sum(counts[status.value] for status in OPEN_STATUSES)
-    return counts
-
-
-def _taxonomy_counts(user, filters, today, model, key, facet):
-    """Active themes or services (and retired ones still in use) with their counts: one query."""
-    matching = filtered_cases(user, filters, today, skip=(facet,)).with_only_columns(Case.id)
-    per_item = (
-        select(key.label("item_id"), func.count().label("number"))
-        .where(key.table.c.case_id.in_(matching))
-        .group_by(key)
-        .subquery()
-    )
-    number = func.coalesce(per_item.c.number, 0)
-    order = (model.position, model.name) if model is Theme else (model.name,)
-    rows = db.session.execute(
-        select(model, number)
-        .outerjoin(per_item, per_item.c.item_id == model.id)
-        .where(or_(model.active.is_(True), per_item.c.number > 0))
-        .order_by(*order)
-    ).all()
-    return [(item, count) for item, count in rows]
 
 
 def iter_cases_for_export(user, filters, *, today):
     """Every matching case, in the queue's order, fetched in batches (a few queries per batch, never per row)."""
     query = (
-        _with_row_details(filtered_cases(user, filters, today))
-        .order_by(*_order(filters.sort))
+        with_row_details(filtered_cases(user, filters, today))
+        .order_by(*queue_order(filters.sort))
         .execution_options(yield_per=EXPORT_BATCH)
     )
     yield from db.session.scalars(query)

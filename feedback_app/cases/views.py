@@ -1,5 +1,5 @@
 """The queue, the case page and the queue's CSV export."""
-from flask import Response, render_template, request, stream_with_context, url_for
+from flask import Response, current_app, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from feedback_app.cases import bp, display
@@ -14,8 +14,8 @@ from feedback_app.cases.queries import (
     iter_cases_for_export,
     list_case_attachments,
     list_case_notes,
-    list_cases,
 )
+from feedback_app.cases.queue_page import list_cases
 from feedback_app.actions.queries import list_case_actions
 from feedback_app.common.auth import staff_required
 from feedback_app.common.pagination import page_number, pagination
@@ -37,7 +37,8 @@ def _display_helpers():
 def queue():
     filters = QueueFilters.from_args(request.args)
     today = council_today()
-    result = list_cases(current_user, filters, page_number(request.args.get("page")), today=today)
+    result = list_cases(current_user, filters, page_number(request.args.get("page")), today=today,
+                        count_limit=current_app.config["QUEUE_COUNT_LIMIT"])
     args = filters.to_args()
     return render_template(
         "cases/queue.html",

@@ -314,6 +314,45 @@ def test_counts_follow_the_other_filters(client, auth, world):
     assert option_text(soup, "status", "open") == "Open (5)"
 
 
+def test_past_the_count_limit_the_queue_says_more_than_and_shows_no_numbers(client, auth, world, app, monkeypatch):
+    monkeypatch.setitem(app.config, "QUEUE_COUNT_LIMIT", 3)  # five open cases: more than the queue counts
+    auth.sign_in(world["team"])
+    soup = soup_of(client.get("/cases"))
+    assert soup.select_one("#results-heading").get_text(strip=True) == "More than 3 cases"
+    assert "Showing 1 to 5 of more than 3." in soup.get_text(" ", strip=True)
+    assert len(soup.select("tbody tr")) == 5
+    assert option_text(soup, "status", "open") == "Open"
+    assert option_text(soup, "channel", "email") == "Email"
+    assert option_text(soup, "theme", "travel") == "Travel"
+    assert label_text(soup, "filter-overdue") == "Overdue"
+    # Narrowed below the limit, the numbers come back; a facet that is set still counts its other values.
+    soup = soup_of(client.get("/cases?channel=email"))
+    assert soup.select_one("#results-heading").get_text(strip=True) == "2 cases"
+    assert option_text(soup, "status", "open") == "Open (2)"
+    assert option_text(soup, "theme", "travel") == "Travel (1)"
+    assert label_text(soup, "filter-follow-up") == "Possible follow-ups (1)"
+    assert option_text(soup, "channel", "web") == "Web form"  # every open case: past the limit
+    assert option_text(soup, "channel", "email") == "Email"
+
+
+def test_past_the_count_limit_pages_go_on_while_there_are_cases(client, auth, app, monkeypatch):
+    monkeypatch.setitem(app.config, "QUEUE_COUNT_LIMIT", 10)
+    team = make_user(Role.TEAM)
+    for number in range(55):
+        make_case(f"Comment number {number} about buses.", channel=Channel.WEB,
+                  received_on=TODAY - timedelta(days=number))
+    auth.sign_in(team)
+    first = soup_of(client.get("/cases"))
+    assert len(first.select("tbody tr")) == 50
+    assert first.title.string.startswith("Cases (page 1) –")
+    second = soup_of(client.get(first.select_one("nav.govuk-pagination a[rel=next]")["href"]))
+    assert len(second.select("tbody tr")) == 5
+    assert second.select_one("nav.govuk-pagination a[rel=next]") is None
+    assert second.title.string.startswith("Cases (page 2)")
+    assert "Showing 51 to 55 of more than 10." in second.get_text(" ", strip=True)
+    assert listed(client, page=99) == listed(client)  # past the end of an uncounted list: its first page
+
+
 # --- Pagination ------------------------------------------------------------------------------
 
 def test_fifty_cases_a_page_with_filters_kept_in_the_links(client, auth, app):
