@@ -3,6 +3,7 @@ from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback_app.common.types import UTCDateTime, utcnow
@@ -137,6 +138,9 @@ class Case(db.Model):
     submitter_role: Mapped[SubmitterRole] = mapped_column(String(20), default=SubmitterRole.UNKNOWN)
     reg56_topic: Mapped[Reg56Topic | None] = mapped_column(String(30), index=True)
     body: Mapped[str] = mapped_column(Text, default="")
+    # The queue's full-text document: the body and the family's messages, written by PostgreSQL
+    # triggers (migration 0009), never by the app; left empty on SQLite, which searches with LIKE.
+    search_vector = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True, deferred=True)
     page_url: Mapped[str] = mapped_column(String(2000), default="")
     on_behalf_of: Mapped[str] = mapped_column(String(200), default="")
     received_on: Mapped[date] = mapped_column(Date, index=True)

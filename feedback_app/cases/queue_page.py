@@ -8,7 +8,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import case as when, func, or_, select
+from sqlalchemy import Integer, any_, case as when, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from feedback_app.cases.models import OPEN_STATUSES, Case, CaseStatus, case_services, case_themes
 from feedback_app.cases.queries import (
@@ -176,11 +177,18 @@ def _excluded_counts(window):
     return {"yes": excluded, "no": sum(counts.values()) - excluded}
 
 
+def _among(column, ids):
+    """`column` is one of `ids`: on PostgreSQL one array parameter, not a thousand bound values."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(literal(ids, ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def _taxonomy_counts(model, key, window):
     """Active themes or services (and retired ones still in use), each with its count in the window: one query."""
     per_item = (
         select(key.label("item_id"), func.count().label("number"))
-        .where(key.table.c.case_id.in_(window.ids))
+        .where(_among(key.table.c.case_id, window.ids))
         .group_by(key)
         .subquery()
     )
