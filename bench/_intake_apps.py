@@ -3,6 +3,7 @@
 Both read BENCH_APP_DATABASE_URL from the environment; gunicorn imports them as factories
 (`_intake_apps:real_app()`, `_intake_apps:baseline_app()`) with bench/ on its Python path.
 """
+import gc
 import os
 
 import _common
@@ -11,7 +12,9 @@ import _common
 def real_app():
     from feedback_app import create_app
 
-    return create_app(_common.bench_config(os.environ["BENCH_APP_DATABASE_URL"]))
+    app = create_app(_common.bench_config(os.environ["BENCH_APP_DATABASE_URL"]))
+    gc.freeze()  # as wsgi.py does in production: start-up's objects out of the collector's reach
+    return app
 
 
 def baseline_app():
@@ -21,6 +24,7 @@ def baseline_app():
 
     engine = create_engine(_common.sqlalchemy_url(os.environ["BENCH_APP_DATABASE_URL"]), pool_pre_ping=True)
     app = Flask("baseline")
+    gc.freeze()  # the same as the real app, so the two differ only in what a request does
 
     @app.post("/submit")
     def submit():

@@ -13,6 +13,13 @@ def send_email(self, email_id):
         raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
 
 
+@shared_task(name="outbox.send-emails")
+def send_emails(email_ids):
+    # One publish for a batch committed together (inbound email); each is then sent, and retried, on its own.
+    for email_id in email_ids:
+        send_email.delay(email_id)
+
+
 @shared_task(name="outbox.send-pending")
 def send_pending_email():
     for email_id in outbox.list_pending_email_ids():

@@ -1,6 +1,6 @@
 """The append-only audit trail: who did what, when, with the before and after."""
 from sqlalchemy import JSON, ForeignKey, Integer, String, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from feedback_app.common.types import UTCDateTime, utcnow
 from feedback_app.extensions import db
@@ -20,6 +20,10 @@ class AuditEvent(db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+    # Lets an event name a case not yet inserted: the flush writes the case first, then its events,
+    # in one round of multi-row INSERTs, instead of a flush per event to learn the case's key.
+    case = relationship("Case")
 
 
 class AuditIsAppendOnly(Exception):

@@ -15,7 +15,7 @@ def record_event(action, *, subject, actor=None, actor_label="", case=None, befo
         actor_label=actor_label,
         subject_type=type(subject).__tablename__,
         subject_id=subject.id,
-        case_id=case.id if case is not None else None,
+        case=case,
         before=before,
         after=after,
     )

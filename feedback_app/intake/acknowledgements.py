@@ -4,6 +4,7 @@ from flask import current_app
 from feedback_app.audit.services import record_event
 from feedback_app.cases.models import Reg56Topic
 from feedback_app.common.types import utcnow
+from feedback_app.extensions import db
 from feedback_app.intake.models import CaseMessage, MessageDirection
 from feedback_app.outbox.services import queue_email
 
@@ -59,9 +60,9 @@ def queue_acknowledgement(case, *, in_reply_to="", references=()):
         references=references,
     )
     case.acknowledged_at = utcnow()
-    case.messages.append(
-        CaseMessage(direction=MessageDirection.OUTBOUND, sender="Local Offer team", subject=subject,
-                    body=email.body_text, outbound_email=email)
-    )
+    # Added with its case set rather than appended to case.messages: appending loads every earlier
+    # message of the case first (a SELECT per acknowledgement) only to add one row.
+    db.session.add(CaseMessage(case=case, direction=MessageDirection.OUTBOUND, sender="Local Offer team",
+                               subject=subject, body=email.body_text, outbound_email=email))
     record_event("case.acknowledgement_queued", subject=case, case=case, actor_label="system")
     return email

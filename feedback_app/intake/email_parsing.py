@@ -1,4 +1,5 @@
 """Inbound email read and classified: pure functions of the raw bytes, no database and no Flask."""
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -102,10 +103,35 @@ _KNOWN_HEADERS = {"from", "to", "cc", "subject", "date", "message-id", "mime-ver
                   "received", "sender", "reply-to", "return-path", "in-reply-to", "references"}
 
 
+class _RepeatedHeadersPolicy(policy.EmailPolicy):
+    """policy.default, with each short header parsed once rather than at every read.
+
+    The standard library parses a header again every time it is read, and reading one message
+    reads Content-Type a dozen times (type, charset, format, disposition…): that was most of the
+    parse. Header objects are immutable, so sharing one is safe; long values are not kept.
+    """
+
+    def header_fetch_parse(self, name, value):
+        if hasattr(value, "name") or len(value) > _CACHED_HEADER_LENGTH:
+            return super().header_fetch_parse(name, value)
+        return _parsed_header(self, name, value)
+
+
+_CACHED_HEADER_LENGTH = 1000
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed_header(policy_, name, value):
+    return policy.EmailPolicy.header_fetch_parse(policy_, name, value)
+
+
+_POLICY = _RepeatedHeadersPolicy()
+
+
 def _parse(raw, max_bytes, max_count, prefix):
     if not raw.strip():
         return _unreadable(raw, "The message is empty")
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    msg = BytesParser(policy=_POLICY).parsebytes(raw)
     if not any(name.lower() in _KNOWN_HEADERS for name, _ in msg.raw_items()):
         return _unreadable(raw, "No email headers were found")
     message_id = _first_id(_header(msg, "message-id"))

@@ -1,17 +1,18 @@
 """Email intake: each inbound message recorded once, with its case, thread or reason, in one transaction."""
 import hashlib
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from feedback_app.audit.services import record_event
 from feedback_app.cases.models import Case, CaseStatus, Channel, ReplyPreference, SubmitterRole
-from feedback_app.cases.services import open_case
+from feedback_app.cases.services import next_id, open_case
 from feedback_app.cases.triage_services import reopen_case
 from feedback_app.common.types import database_text, utcnow
 from feedback_app.common.working_days import COUNCIL_TIME_ZONE
@@ -27,6 +28,7 @@ from feedback_app.intake.email_threading import (
     is_address,
     same_address,
     thread_id,
+    thread_ids,
 )
 from feedback_app.intake.models import (
     Attachment,
@@ -41,8 +43,6 @@ log = logging.getLogger(__name__)
 
 DUPLICATE = "duplicate"  # not an InboundOutcome: a duplicate records nothing new
 ACTOR_LABEL = "email"
-# What the team may turn into a case by hand. Bounces are ours coming back, never feedback.
-RELEASABLE_OUTCOMES = (InboundOutcome.HELD, InboundOutcome.IGNORED, InboundOutcome.UNPARSEABLE)
 
 
 
@@ -58,10 +58,6 @@ class IngestResult:
         return self.case_reference is not None
 
 
-class ReleaseRefused(Exception):
-    """The message is not (or no longer) held: someone else released it, or it is not releasable."""
-
-
 def ingest_email(raw, *, source="imap", received_at=None):
     """Take one raw message: record it under its identity with its case (or reason), commit once.
 
@@ -69,92 +65,71 @@ def ingest_email(raw, *, source="imap", received_at=None):
     Raises only when even that cannot be recorded (the database is down): the caller keeps the
     message and tries again later.
     """
-    raw = bytes(raw)
-    received_at = received_at or utcnow()
+    try:
+        result = ingest_one(bytes(raw), source, received_at or utcnow(), known=None)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def parse_raw(raw):
+    """(parsed, None), or (None, the error) when the parser broke its promise never to raise."""
     config = current_app.config
     try:
-        parsed = parse_message(
+        return parse_message(
             raw,
             max_attachment_bytes=config["INTAKE_MAX_ATTACHMENT_BYTES"],
             max_attachments=config["INTAKE_MAX_ATTACHMENTS"],
             reference_prefix=config["CASE_REFERENCE_PREFIX"],
-        )
-    except Exception as error:  # the parser promises never to raise; if it does, the message is still kept
+        ), None
+    except Exception as error:
         log.exception("the email parser failed; keeping the message raw as unparseable")
-        identity = _identity("", raw)
-        existing = _find_by_identity(identity)
-        if existing is not None:
-            return _record_duplicate(existing, None, source)
-        return _record_unprocessable(None, raw, identity, source, received_at, error)
-    identity = _identity(parsed.identity, raw)
-    existing = _find_by_identity(identity)
+        return None, error
+
+
+def ingest_one(raw, source, received_at, *, known, parsed=None, isolate=True, inbound_id=None):
+    """Record one message in the current transaction, inside savepoints unless `isolate` is off; the caller commits.
+
+    `known`: {identity: InboundEmail or None} already looked up for a batch (None: look it up).
+    """
+    parsed, parse_error = parsed if parsed is not None else parse_raw(raw)
+    identity = identity_of(parsed.identity if parsed is not None else "", raw)
+    existing = known.get(identity) if known is not None else _find_by_identity(identity)
+    if isinstance(existing, int):  # taken earlier in this batch (looked up now: this flushes what is pending)
+        existing = db.session.get(InboundEmail, existing)
     if existing is not None:
-        return _record_duplicate(existing, parsed, source)
-    try:
-        result = _record(parsed, raw, identity, source, received_at)
-        db.session.commit()
-        return result
-    except IntegrityError:
-        db.session.rollback()
-        existing = _find_by_identity(identity)
-        if existing is None:
-            raise
-        return _record_duplicate(existing, parsed, source)  # a concurrent ingest of the same message won
-    except Exception as error:  # a bug or hostile input we did not foresee: keep the message, flag it
-        db.session.rollback()
-        log.exception("email %s could not be processed; keeping it raw as unparseable", identity)
-        return _record_unprocessable(parsed, raw, identity, source, received_at, error)
-
-
-def release_held_email(inbound_id, actor):
-    """Make a case of a held, ignored or unreadable message, once, on a team member's decision."""
-    previous = db.session.scalar(select(InboundEmail.outcome).where(InboundEmail.id == inbound_id))
-    if previous not in RELEASABLE_OUTCOMES:
-        raise ReleaseRefused("This message is not held, or has already been released")
-    # Conditional, so two people pressing "Release" at once make one case between them.
-    claimed = db.session.execute(
-        update(InboundEmail)
-        .where(InboundEmail.id == inbound_id, InboundEmail.outcome == previous)
-        .values(outcome=InboundOutcome.RELEASED)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
-        db.session.rollback()
-        raise ReleaseRefused("This message has already been released")
-    inbound = db.session.execute(
-        select(InboundEmail).where(InboundEmail.id == inbound_id).execution_options(populate_existing=True)
-    ).scalar_one()
-    contact = inbound.from_address if is_address(inbound.from_address) else ""
-    case = open_case(
-        channel=Channel.EMAIL,
-        received_on=_local_date(inbound.received_at),
-        body=inbound.text,
-        contact_email=contact,
-        contact_name=inbound.from_name,
-        reply_preference=ReplyPreference.EMAIL if contact else ReplyPreference.NONE,
-        submitter_role=SubmitterRole.UNKNOWN,
-        intake_flag=f"Released by {actor.email} from: {inbound.reason}",
-        actor=actor,
-    )
-    _add_inbound_message(case, inbound)
-    inbound.case = case
-    inbound.reason = f"{inbound.reason} Released by {actor.email} as {case.reference}.".strip()
-    # An auto-responder is never acknowledged, even on release: two robots would answer each other.
-    if inbound.kind != MessageKind.AUTO_REPLY and _may_acknowledge(contact):
-        queue_acknowledgement(
-            case, in_reply_to=thread_id(inbound.message_id), references=ack_references([], inbound.message_id)
-        )
-    record_event(
-        "inbound_email.released", subject=inbound, case=case, actor=actor,
-        before={"outcome": str(previous)}, after={"outcome": str(InboundOutcome.RELEASED), "kind": inbound.kind},
-    )
-    db.session.commit()
-    return case
+        return _record_duplicate(existing, parsed, source, isolate=isolate)
+    if parse_error is not None:
+        result = _record_unprocessable(None, raw, identity, source, received_at, parse_error, isolate=isolate)
+    elif not isolate:
+        result = _record(parsed, raw, identity, source, received_at, inbound_id)
+    else:
+        try:
+            with db.session.begin_nested():
+                result = _record(parsed, raw, identity, source, received_at, inbound_id)
+        except IntegrityError:
+            existing = _find_by_identity(identity)
+            if existing is None:
+                raise
+            return _record_duplicate(existing, parsed, source)  # a concurrent ingest of the same message won
+        except Exception as error:  # a bug or hostile input we did not foresee: keep the message, flag it
+            log.exception("email %s could not be processed; keeping it raw as unparseable", identity)
+            result = _record_unprocessable(parsed, raw, identity, source, received_at, error)
+    if known is not None and result.inbound_email_id is not None:
+        known[identity] = result.inbound_email_id  # a twin later in the batch is a duplicate
+    return result
 
 
 # --- Recording -------------------------------------------------------------------------------
 
-def _record(parsed, raw, identity, source, received_at):
+def _record(parsed, raw, identity, source, received_at, inbound_id=None):
+    """Everything about one message, inserted in one flush when the savepoint is released.
+
+    The identity is claimed by that flush: a concurrent twin fails there, and its savepoint goes.
+    """
+    notes = [f"Attachment left out: {database_text(reason)}" for reason in parsed.dropped_attachments or ()]
     inbound = InboundEmail(
         identity=identity,
         message_id=_clip(parsed.message_id, 300) or None,
@@ -170,15 +145,8 @@ def _record(parsed, raw, identity, source, received_at):
         html=database_text(parsed.html) if parsed.html is not None else None,
         raw=raw,
     )
-    db.session.add(inbound)
-    db.session.flush()  # claims the identity first: a concurrent twin waits here, then fails
-    notes = [f"Attachment left out: {database_text(reason)}" for reason in parsed.dropped_attachments or ()]
-    case, outcome, reason = _decide(parsed, inbound, raw, notes)
-    inbound.outcome = outcome
-    inbound.reason = " ".join([reason, *notes]).strip()
     inbound.attachments = [
         Attachment(
-            case_id=case.id if case is not None else None,
             filename=_clip(attachment.filename, 255) or "attachment",
             content_type=_clip(attachment.content_type, 100) or "application/octet-stream",
             size=attachment.size,
@@ -186,10 +154,23 @@ def _record(parsed, raw, identity, source, received_at):
         )
         for attachment in parsed.attachments or ()
     ]
+    if _answers_a_pending_row(parsed):
+        # What it answers is an earlier message of the same batch, not yet written: write those first
+        # (before this one is added, so its own row is inserted whole, not inserted then updated).
+        db.session.flush()
+    inbound.id = inbound_id or next_id("inbound_emails")
+    db.session.add(inbound)
+    if inbound.id is None:
+        db.session.flush()  # no sequence to ask (SQLite): the audit event needs the key
+    # The lookups read earlier messages only: nothing of this one needs flushing before them.
+    with db.session.no_autoflush:
+        case, outcome, reason = _decide(parsed, inbound, raw, notes)
+    inbound.outcome = outcome
+    inbound.reason = " ".join([reason, *notes]).strip()
     if case is not None:
         inbound.case = case
-        _add_inbound_message(case, inbound)
-        if outcome != InboundOutcome.JOINED_CASE and _may_acknowledge(inbound.from_address):
+        add_inbound_message(case, inbound)
+        if outcome != InboundOutcome.JOINED_CASE and may_acknowledge(inbound.from_address):
             queue_acknowledgement(
                 case,
                 in_reply_to=thread_id(parsed.message_id),
@@ -262,7 +243,7 @@ def _thread_or_open(parsed, inbound, notes):
     flags += notes
     case = open_case(
         channel=Channel.EMAIL,
-        received_on=_local_date(inbound.received_at),
+        received_on=local_date(inbound.received_at),
         body=body,
         contact_email=contact,
         contact_name=inbound.from_name,
@@ -293,8 +274,10 @@ def _link_bounce(parsed, inbound):
     return f"Delivery failure report: our email to {bounced.to_address} was not delivered."
 
 
-def _add_inbound_message(case, inbound):
-    case.messages.append(CaseMessage(
+def add_inbound_message(case, inbound):
+    # Added with its case set, not appended to case.messages: that would load the whole thread first.
+    db.session.add(CaseMessage(
+        case=case,
         direction=MessageDirection.INBOUND,
         sender=inbound.from_address,
         subject=inbound.subject,
@@ -305,18 +288,35 @@ def _add_inbound_message(case, inbound):
         attachment.case_id = case.id
 
 
-def _record_duplicate(existing, parsed, source):
-    record_event(
-        "inbound_email.duplicate", subject=existing, actor_label=ACTOR_LABEL,
-        after={"kind": str(getattr(parsed, "kind", MessageKind.UNPARSEABLE)), "source": source},
-    )
-    db.session.commit()
+def _answers_a_pending_row(parsed):
+    """Whether the threading lookups could match a row of this batch still waiting to be flushed."""
+    wanted = set(thread_ids(parsed)) | set(parsed.case_references or ())
+    if not wanted:
+        return False
+    for obj in db.session.new:
+        if isinstance(obj, Case) and obj.reference in wanted:
+            return True
+        if isinstance(obj, (InboundEmail, OutboundEmail)) and obj.message_id in wanted:
+            return True
+    return False
+
+
+def _savepoint(isolate):
+    return db.session.begin_nested() if isolate else nullcontext()
+
+
+def _record_duplicate(existing, parsed, source, *, isolate=True):
+    with _savepoint(isolate):
+        record_event(
+            "inbound_email.duplicate", subject=existing, actor_label=ACTOR_LABEL,
+            after={"kind": str(getattr(parsed, "kind", MessageKind.UNPARSEABLE)), "source": source},
+        )
     reference = existing.case.reference if existing.case is not None else None
     return IngestResult(DUPLICATE, None, f"Already received (inbound email {existing.id}"
                         + (f", {reference}" if reference else "") + "): nothing new.", existing.id)
 
 
-def _record_unprocessable(parsed, raw, identity, source, received_at, error):
+def _record_unprocessable(parsed, raw, identity, source, received_at, error, *, isolate=True):
     reason = f"Could not be processed ({type(error).__name__}). Kept as received for the team."
     inbound = InboundEmail(
         identity=identity, message_id=_clip(getattr(parsed, "message_id", ""), 300) or None,
@@ -327,13 +327,14 @@ def _record_unprocessable(parsed, raw, identity, source, received_at, error):
         kind=str(MessageKind.UNPARSEABLE), outcome=InboundOutcome.UNPARSEABLE, reason=reason, text="",
         html=None, raw=raw,
     )
-    db.session.add(inbound)
+    inbound.id = next_id("inbound_emails")
     try:
-        record_event(f"inbound_email.{InboundOutcome.UNPARSEABLE}", subject=inbound, actor_label=ACTOR_LABEL,
-                     after={"kind": str(MessageKind.UNPARSEABLE), "source": source, "error": type(error).__name__})
-        db.session.commit()
+        with _savepoint(isolate):
+            db.session.add(inbound)
+            record_event(f"inbound_email.{InboundOutcome.UNPARSEABLE}", subject=inbound, actor_label=ACTOR_LABEL,
+                         after={"kind": str(MessageKind.UNPARSEABLE), "source": source,
+                                "error": type(error).__name__})
     except IntegrityError:
-        db.session.rollback()
         existing = _find_by_identity(identity)
         if existing is None:
             raise
@@ -347,7 +348,7 @@ def _find_by_identity(identity):
     return db.session.scalar(select(InboundEmail).where(InboundEmail.identity == identity))
 
 
-def _identity(identity, raw):
+def identity_of(identity, raw):
     """The parser's identity, kept within the column: an over-long Message-ID becomes its digest."""
     identity = database_text(identity).strip()
     if not identity:
@@ -357,7 +358,7 @@ def _identity(identity, raw):
     return identity
 
 
-def _may_acknowledge(address):
+def may_acknowledge(address):
     return is_address(address) and not _is_our_address(address)
 
 
@@ -368,7 +369,7 @@ def _is_our_address(address):
     return any(same_address(address, own) for own in ours if own)
 
 
-def _local_date(moment: datetime):
+def local_date(moment: datetime):
     return moment.astimezone(COUNCIL_TIME_ZONE).date()  # deadlines count from the council's day
 
 

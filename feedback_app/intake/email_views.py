@@ -16,7 +16,7 @@ from feedback_app.intake.email_queries import (
     list_held_emails,
     raw_headers,
 )
-from feedback_app.intake.email_services import RELEASABLE_OUTCOMES, ReleaseRefused, release_held_email
+from feedback_app.intake.email_release import RELEASABLE_OUTCOMES, ReleaseRefused, release_held_email
 from feedback_app.intake.models import InboundOutcome
 
 # Even sanitised, a message's HTML gets no way to fetch or run anything on the team's page.

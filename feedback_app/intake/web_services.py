@@ -21,11 +21,12 @@ DIRECTORY_ACCURACY_THEME = "directory_accuracy"
 
 def submit_feedback(*, body, reg56_topic, submitter_role, reply_preference, consent_publish, on_behalf_of="",
                     theme_slugs=(), contact_name="", contact_email="", contact_phone="", channel=Channel.WEB,
-                    page_url="", directory_service="", form="web"):
+                    page_url="", directory_service="", form="web", active_themes=None):
     """A family's feedback from the public form: the case, its audit trail and acknowledgement, one commit.
 
     Feedback about a child's own support is recorded and counted, but closed as excluded: it
     belongs to the complaints and casework route, which the confirmation page signposts.
+    `active_themes`: every active theme, when the caller has just read them (saves a query).
     """
     reg56_topic = Reg56Topic(reg56_topic)
     individual = reg56_topic == Reg56Topic.INDIVIDUAL_CASE
@@ -40,6 +41,7 @@ def submit_feedback(*, body, reg56_topic, submitter_role, reply_preference, cons
         submitter_role=submitter_role,
         on_behalf_of=on_behalf_of,
         theme_slugs=theme_slugs,
+        active_themes=active_themes,
         contact_name=contact_name,
         contact_email=contact_email,
         contact_phone=contact_phone,
@@ -78,8 +80,9 @@ def record_staff_feedback(*, recorded_by, channel, received_on, body, submitter_
     )
 
 
-def _record(*, actor, actor_label, channel, received_on, theme_slugs, intake_details, **fields):
-    themes = get_themes_by_slug(theme_slugs)
+def _record(*, actor, actor_label, channel, received_on, theme_slugs, intake_details, active_themes=None,
+            **fields):
+    themes = get_themes_by_slug(theme_slugs) if active_themes is None else themes_by_slug(active_themes, theme_slugs)
     try:
         case = open_case(channel=channel, received_on=received_on, themes=themes, actor=actor,
                          actor_label=actor_label, **fields)
@@ -98,7 +101,7 @@ def _record(*, actor, actor_label, channel, received_on, theme_slugs, intake_det
             },
         )
         queue_acknowledgement(case)  # only when they gave an email address; sent after the commit
-        db.session.commit()
+        commit_keeping_state()
     except Exception:
         db.session.rollback()
         raise
@@ -117,6 +120,24 @@ def list_active_themes(facets=None):
 def list_public_themes():
     """The themes a family may choose from: the service areas."""
     return list_active_themes(facets=[ThemeFacet.SERVICE_AREA])
+
+
+def commit_keeping_state():
+    """Commit without expiring what was just written: the confirmation reads the case's reference and
+    deadline next, and re-reading a row this request has just inserted would cost a query for nothing."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+def themes_by_slug(themes, slugs):
+    """get_themes_by_slug over themes already read (active, in order), without another query."""
+    wanted = {slug for slug in slugs if isinstance(slug, str)}
+    return [theme for theme in themes if theme.slug in wanted and theme.active]
 
 
 def get_themes_by_slug(slugs):

@@ -149,7 +149,8 @@ def check_answers(voice):
                   "time. Please start again.", "important")
         return redirect(url_for("intake.start", voice=voice))
 
-    themes = list_public_themes()
+    active_themes = list_active_themes()  # one query for both: the public choices and the draft's slugs
+    themes = [theme for theme in active_themes if theme.facet == ThemeFacet.SERVICE_AREA]
     missing = journey.first_unanswered(draft, bool(themes))
     if missing:
         return _go_to(missing, voice)
@@ -162,7 +163,7 @@ def check_answers(voice):
             log.info("intake: hidden field filled on the feedback form; submission discarded")
             journey.finish(draft, None)
         else:
-            case = submit_feedback(**_submission(draft, voice))
+            case = submit_feedback(**_submission(draft, voice), active_themes=active_themes)
             journey.finish(draft, case)
         return redirect(url_for("intake.sent", voice=voice))
 

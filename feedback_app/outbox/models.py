@@ -2,7 +2,7 @@
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback_app.common.types import UTCDateTime, utcnow
 from feedback_app.extensions import db
@@ -34,3 +34,6 @@ class OutboundEmail(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     claimed_at = mapped_column(UTCDateTime, nullable=True)
     sent_at = mapped_column(UTCDateTime, nullable=True)
+
+    # So an email can be queued for a case not yet inserted: one flush writes the case, then this.
+    case = relationship("Case")

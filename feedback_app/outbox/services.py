@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from feedback_app.common.background import enqueue
@@ -15,6 +15,7 @@ from feedback_app.outbox.transport import build_message, deliver
 
 log = logging.getLogger(__name__)
 SEND_TASK = "outbox.send-email"
+SEND_MANY_TASK = "outbox.send-emails"
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=15)
 
@@ -33,7 +34,7 @@ def queue_email(*, to, subject, body, purpose, case=None, in_reply_to="", refere
         subject=subject,
         body_text=body,
         purpose=purpose,
-        case_id=case.id if case is not None else None,
+        case=case,
         message_id=new_message_id(case.reference if case is not None else None),
         in_reply_to=in_reply_to,
         references=" ".join(references),
@@ -44,20 +45,28 @@ def queue_email(*, to, subject, body, purpose, case=None, in_reply_to="", refere
 
 @event.listens_for(Session, "after_flush")
 def _remember_new_emails(session, flush_context):
-    new_ids = [obj.id for obj in session.new if isinstance(obj, OutboundEmail)]
-    if new_ids:
-        session.info.setdefault("outbox_new", []).extend(new_ids)
+    # The objects, not their ids: what a rollback undid (a whole transaction, or the SAVEPOINT of one
+    # bad message in a batch of inbound email) is transient again at the end, and is not sent.
+    new = [obj for obj in session.new if isinstance(obj, OutboundEmail)]
+    if new:
+        session.info.setdefault("outbox_new", []).extend(new)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_new_emails(session):
-    session.info.pop("outbox_new", None)
-
-
-@event.listens_for(Session, "after_commit")
-def _send_new_emails(session):
-    for email_id in session.info.pop("outbox_new", []):
-        enqueue(SEND_TASK, email_id)
+@event.listens_for(Session, "after_transaction_end")
+def _send_new_emails(session, transaction):
+    # Only when the outermost transaction ends: a SAVEPOINT released (after_commit fires for those
+    # too) is not yet a commit, and a SAVEPOINT rolled back must not drop its neighbours' emails.
+    if transaction.parent is not None:
+        return
+    emails = session.info.pop("outbox_new", None)
+    if not emails:
+        return
+    states = [inspect(email) for email in emails]
+    email_ids = [state.identity[0] for state in states if state.persistent or state.detached]
+    if len(email_ids) == 1:
+        enqueue(SEND_TASK, email_ids[0])
+    elif email_ids:  # a batch (inbound email): one publish, the worker fans it out
+        enqueue(SEND_MANY_TASK, email_ids)
 
 
 def send_email(email_id):

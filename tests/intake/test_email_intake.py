@@ -10,7 +10,8 @@ from feedback_app.audit.models import AuditEvent
 from feedback_app.cases.models import Case, CaseStatus, Channel, ReplyPreference, SubmitterRole
 from feedback_app.extensions import db
 from feedback_app.intake import email_services
-from feedback_app.intake.email_services import DUPLICATE, ReleaseRefused, ingest_email, release_held_email
+from feedback_app.intake.email_release import ReleaseRefused, release_held_email
+from feedback_app.intake.email_services import DUPLICATE, ingest_email
 from feedback_app.intake.models import Attachment, CaseMessage, InboundEmail, InboundOutcome, MessageDirection
 from feedback_app.outbox.models import OutboundEmail
 from tests.factories import make_case, make_user

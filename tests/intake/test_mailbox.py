@@ -4,7 +4,7 @@ from imapclient import IMAPClient
 from sqlalchemy import select
 
 from feedback_app.extensions import db
-from feedback_app.intake import mailbox
+from feedback_app.intake import email_services, mailbox
 from feedback_app.intake.models import InboundEmail, InboundOutcome
 from tests.conftest import require_env
 from tests.intake.email_support import acknowledgements, cases, corpus, count
@@ -104,21 +104,82 @@ def test_a_crash_between_commit_and_move_leads_to_no_duplicate(app, imap, monkey
 
 def test_one_bad_message_never_stops_the_rest(app, imap, monkeypatch):
     _append(imap, "01", "04", "05")
-    real_ingest = mailbox.ingest_email
+    real_ingest = email_services.ingest_one
 
-    def database_refuses_the_second(raw, **kwargs):
+    def database_refuses_the_second(raw, *args, **kwargs):
         if b"corpus-04" in raw:
             raise RuntimeError("database unavailable")
-        return real_ingest(raw, **kwargs)
+        return real_ingest(raw, *args, **kwargs)
 
-    monkeypatch.setattr(mailbox, "ingest_email", database_refuses_the_second)
+    monkeypatch.setattr(email_services, "ingest_one", database_refuses_the_second)
     assert mailbox.poll_mailbox() == 2
     assert len(cases()) == 2
     assert _messages(imap, "INBOX") == [_crlf(corpus("04"))]  # left for the next poll, not lost
 
-    monkeypatch.setattr(mailbox, "ingest_email", real_ingest)
+    monkeypatch.setattr(email_services, "ingest_one", real_ingest)
     assert mailbox.poll_mailbox() == 1
     assert len(cases()) == 3
+    assert _messages(imap, "INBOX") == []
+
+
+def test_a_message_that_breaks_in_its_savepoint_leaves_the_batch_whole(app, imap, monkeypatch):
+    # One transaction for the batch, a SAVEPOINT per message: the broken one is rolled back alone
+    # and kept raw as unparseable; its neighbours keep their cases and acknowledgements.
+    _append(imap, "01", "06", "18")
+    real_record = email_services._record
+
+    def breaks_on_the_second(parsed, raw, *args):
+        if raw == _crlf(corpus("06")):
+            real_record(parsed, raw, *args)
+            raise RuntimeError("a bug half way through")
+        return real_record(parsed, raw, *args)
+
+    monkeypatch.setattr(email_services, "_record", breaks_on_the_second)
+    assert mailbox.poll_mailbox() == 3
+    assert len(cases()) == 2
+    assert len(acknowledgements()) == 2
+    outcomes = sorted(str(e.outcome) for e in db.session.scalars(select(InboundEmail)))
+    assert outcomes == ["new_case", "new_case", "unparseable"]
+    assert _messages(imap, "INBOX") == []
+
+
+def test_a_failed_commit_leaves_the_whole_batch_in_the_mailbox(app, imap, monkeypatch):
+    _append(imap, "01", "06")
+    real_commit = db.session.commit
+    calls = []
+
+    def refuse_twice():  # the batch's first try and its one-savepoint-per-message second try
+        if len(calls) < 2:
+            calls.append(1)
+            raise RuntimeError("the database went away at commit")
+        return real_commit()
+
+    monkeypatch.setattr(db.session, "commit", refuse_twice)
+    assert mailbox.poll_mailbox() == 0
+    if db.engine.dialect.name == "postgresql":
+        assert cases() == []  # one transaction for the batch: nothing recorded
+    # (pysqlite commits when the first SAVEPOINT of a transaction is released: on SQLite the
+    # savepoint pass is a commit per message, the older behaviour, still committed before any move.)
+    assert len(_messages(imap, "INBOX")) == 2  # nothing moved
+
+    monkeypatch.setattr(db.session, "commit", real_commit)
+    assert mailbox.poll_mailbox() == 2
+    assert len(cases()) == 2  # each once, whichever way the first poll ended
+    assert count(InboundEmail) == 2
+    assert _messages(imap, "INBOX") == []
+
+
+def test_messages_are_taken_in_batches(app, imap, monkeypatch):
+    monkeypatch.setattr(mailbox, "BATCH_SIZE", 2)
+    moves = []
+    real_move = mailbox.move_to_processed
+    monkeypatch.setattr(mailbox, "move_to_processed",
+                        lambda client, uids, folder: (moves.append(list(uids)), real_move(client, uids, folder)))
+    _append(imap, "01", "06", "18", "12")  # 12 repeats 01's Message-ID: a duplicate in a later batch
+    assert mailbox.poll_mailbox() == 4
+    assert [len(uids) for uids in moves] == [2, 2]
+    assert len(cases()) == 3
+    assert count(InboundEmail) == 3
     assert _messages(imap, "INBOX") == []
 
 

@@ -45,6 +45,39 @@ def test_commit_enqueues_the_send_task_with_the_id_only(app, monkeypatch):
     assert enqueued == [("outbox.send-email", (email.id,))]
 
 
+def test_a_savepoint_is_not_a_commit_and_its_rollback_spares_the_others(app, monkeypatch):
+    # Inbound email commits a batch, one SAVEPOINT per message: a released savepoint must not send
+    # before the commit, and a rolled-back one must not take its neighbours' emails with it.
+    enqueued = []
+    monkeypatch.setattr("feedback_app.outbox.services.enqueue", lambda name, *args: enqueued.append((name, args)))
+    with db.session.begin_nested():
+        first = _queue("first")
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        _queue("rolled back")
+        db.session.flush()
+        raise RuntimeError("one bad message")
+    with db.session.begin_nested():
+        last = _queue("last")
+    assert enqueued == []
+    db.session.commit()
+    assert enqueued == [("outbox.send-emails", ([first.id, last.id],))]
+    assert sorted(email.subject for email in db.session.query(OutboundEmail)) == ["first", "last"]
+
+
+def test_the_batch_task_fans_out_and_each_email_is_sent_once(app, smtp_sink, monkeypatch):
+    emails = [_queue(f"batch {number}") for number in range(3)]
+    db.session.commit()
+    ids = [email.id for email in emails]
+    delayed = []
+    monkeypatch.setattr(tasks.send_email, "delay", delayed.append)
+    tasks.send_emails.apply(args=(ids,))
+    assert delayed == ids  # one task each, so each keeps its own retries
+    for email_id in delayed + delayed:
+        tasks.send_email.apply(args=(email_id,))
+    subjects = sorted(message["Subject"] for _recipients, message in smtp_sink.messages)
+    assert subjects == ["batch 0", "batch 1", "batch 2"]
+
+
 def test_a_queued_message_reaches_a_real_smtp_server_exactly_once_even_if_the_task_runs_twice(app, smtp_sink):
     email = _queue()
     db.session.commit()

@@ -17,7 +17,8 @@ from tests.conftest import require_env
 
 pytestmark = pytest.mark.reliability
 MESSAGES = 6
-DROP_AT = 3  # the connection breaks after this message is committed, just before it is moved
+BATCH = 2  # messages committed together, then moved together
+DROP_AT = 2  # the connection breaks after this batch is committed, just before it is moved
 
 
 def _message(number):
@@ -69,19 +70,22 @@ def test_a_connection_dropped_mid_batch_loses_and_duplicates_nothing(app, mailbo
     real_move = mailbox.move_to_processed
     moves = []
 
-    def drop_before_move(imap, uid, folder):
-        moves.append(uid)
+    def drop_before_move(imap, uids, folder):
+        moves.append(uids)
         if len(moves) == DROP_AT:
             imap.socket().shutdown(socket.SHUT_RDWR)  # the network goes, from the client's side
-        real_move(imap, uid, folder)
+        real_move(imap, uids, folder)
 
+    monkeypatch.setattr(mailbox, "BATCH_SIZE", BATCH)
     monkeypatch.setattr(mailbox, "move_to_processed", drop_before_move)
-    assert mailbox.poll_mailbox() == DROP_AT - 1
-    assert db.session.scalar(select(func.count()).select_from(Case)) == DROP_AT  # the dropped one is committed
-    assert _count(client, inbox) == MESSAGES - (DROP_AT - 1)
+    moved_first = BATCH * (DROP_AT - 1)
+    assert mailbox.poll_mailbox() == moved_first
+    # the dropped batch is committed
+    assert db.session.scalar(select(func.count()).select_from(Case)) == BATCH * DROP_AT
+    assert _count(client, inbox) == MESSAGES - moved_first
 
     monkeypatch.setattr(mailbox, "move_to_processed", real_move)
-    assert mailbox.poll_mailbox() == MESSAGES - (DROP_AT - 1)
+    assert mailbox.poll_mailbox() == MESSAGES - moved_first
 
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Case)) == MESSAGES
